@@ -1,0 +1,146 @@
+# tafel: one non-recursive GNU Makefile.  `make` builds build/tafeld,
+# `make run` shows the demo board, `make test` runs every test,
+# `make check SANITIZE=address,undefined` runs them under sanitizers.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/tafel
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+B ?= build
+WERROR ?= -Werror
+SANITIZE ?=
+VERSION := 0.1.0
+
+PKGS := directfb json-c libsystemd libpng
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla -Wimplicit-fallthrough -Wno-format-nonliteral \
+	-Wno-format-truncation
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
+	-DTAFEL_VERSION='"$(VERSION)"' -DTAFEL_DATADIR='"$(DATADIR)"' \
+	-DTAFEL_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+LIBS = $(PKG_LIBS) -lm
+
+# Objects of the daemon, without main.o so tests can link them.
+CORE := log util loop schema cfg layout display render snapshot sd
+CORE_OBJS := $(CORE:%=$(B)/src/%.o)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/%)
+
+.PHONY: all deps run test check lint format format-check install clean \
+	update-golden unit golden integration systemd-check
+
+all: $(B)/tafeld
+
+deps:
+	@tools/deps.sh build
+
+$(B)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+
+$(B)/tafeld: $(CORE_OBJS) $(B)/src/main.o
+	$(CC) $(ALL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Each unit test links the whole core: modules are small and the linker
+# drops what a test does not reach.  -lcmocka comes from pkg-config.
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(CORE_OBJS)
+	$(CC) $(ALL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) \
+		$$($(PKG_CONFIG) --libs cmocka)
+
+# The demo: headless DirectFB, the board's pixels in build/demo/board.png.
+run:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(B)/demo
+	@echo "tafel demo: the board is drawn by DirectFB (system=dummy);"
+	@echo "  open $(B)/demo/board.png to see it (rewritten every second);"
+	@echo "  Ctrl-C stops, 'kill -HUP <pid>' reloads examples/demo.json."
+	exec $(B)/tafeld -c examples/demo.json
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+golden: $(B)/tests/test_golden
+	$(B)/tests/test_golden
+
+integration: $(B)/tafeld
+	python3 tests/integration/run.py $(B)/tafeld
+
+systemd-check: $(B)/tafeld
+	tests/systemd/check.sh systemd/tafeld.service $(B)/tafeld
+
+test:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory unit integration systemd-check
+
+check: test
+
+update-golden: $(B)/tests/test_golden
+	TAFEL_UPDATE_GOLDEN=1 $(B)/tests/test_golden
+
+SRCS := $(wildcard src/*.c tests/unit/*.c)
+HDRS := $(wildcard src/*.h)
+BANNED := '\b(atoi|atol|sprintf|vsprintf|strcpy|strcat|strtok|gets|system|signal|sleep|usleep)[[:space:]]*\('
+
+lint:
+	@tools/deps.sh test
+	clang-format --dry-run -Werror $(SRCS) $(HDRS)
+	@if grep -nE $(BANNED) src/*.c src/*.h; then \
+		echo "lint: banned function in src/"; exit 1; fi
+	@set -e; for h in $(HDRS); do \
+		echo "#include \"$$h\"" | $(CC) -std=c11 -D_GNU_SOURCE \
+		$(WARN) -Werror $(PKG_CFLAGS) -x c -fsyntax-only - || \
+		{ echo "lint: $$h is not self-contained"; exit 1; }; done
+	clang-tidy --quiet $(wildcard src/*.c) -- -std=c11 -D_GNU_SOURCE \
+		$(PKG_CFLAGS)
+	@echo "lint: clean"
+
+format:
+	clang-format -i $(SRCS) $(HDRS)
+
+format-check:
+	clang-format --dry-run -Werror $(SRCS) $(HDRS)
+
+install: $(B)/tafeld
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/fonts \
+		$(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(SYSCONFDIR)/tafel \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 755 $(B)/tafeld $(DESTDIR)$(BINDIR)/tafeld
+	install -m 644 fonts/*.bdf fonts/README $(DESTDIR)$(DATADIR)/fonts/
+	install -m 644 layouts/*.json $(DESTDIR)$(DATADIR)/layouts/
+	install -m 644 examples/tafel.json \
+		$(DESTDIR)$(DATADIR)/tafel.json.example
+	test -e $(DESTDIR)$(SYSCONFDIR)/tafel/tafel.json || \
+		install -m 644 examples/tafel.json \
+		$(DESTDIR)$(SYSCONFDIR)/tafel/tafel.json
+	sed 's|/usr/local|$(PREFIX)|g' systemd/tafeld.service \
+		> $(DESTDIR)$(UNITDIR)/tafeld.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/tafeld.service
+	install -m 644 systemd/tafeld.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/tafel.conf
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,448 @@
+/*
+ * tafeld: the sign daemon.  main() owns the one event loop and all state:
+ * configuration, display, renderer and timers.  Signals arrive through a
+ * signalfd, frames are drawn only when render_draw() said something
+ * changes, and a reload builds a complete new configuration and renderer
+ * before it replaces the running ones.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "display.h"
+#include "log.h"
+#include "loop.h"
+#include "render.h"
+#include "sd.h"
+#include "snapshot.h"
+#include "util.h"
+
+#ifndef TAFEL_VERSION
+#define TAFEL_VERSION "0.1.0"
+#endif
+
+struct app {
+	struct cfg *cfg;
+	struct display *display;
+	struct render *render;
+	struct loop *loop;
+	struct loop_timer *render_timer;
+	struct loop_timer *watchdog_timer;
+	struct loop_timer *snapshot_timer;
+	int sigfd;
+	int64_t anim_start;    /* monotonic ms when the layout went up */
+	int64_t last_frame;    /* monotonic ms of the last presented frame */
+	int64_t watchdog_ms;   /* 0 = no watchdog */
+	int64_t snapshot_last; /* monotonic ms of the last snapshot_file */
+	uint64_t snapshot_frames; /* frame count at the last snapshot_file */
+	int present_failed;
+	int exit_code;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tafeld [-dn] [-c file] [--once --snapshot out.png "
+		"[--now ISO8601]]\n"
+		"       tafeld --help-config | --version\n"
+		"  -c file          configuration (default %s)\n"
+		"  -n               check configuration, layout and fonts, "
+		"then exit\n"
+		"  -d               log at debug level\n"
+		"  --once           render one frame and exit\n"
+		"  --snapshot FILE  with --once: write the frame as PNG\n"
+		"  --now TIME       with --once: the time to show "
+		"(2026-11-29T08:15:00+01:00)\n"
+		"  --help-config    print the configuration and layout "
+		"reference\n",
+		CFG_DEFAULT_PATH);
+}
+
+static void
+apply_timezone(const struct cfg *c)
+{
+	setenv("TZ", c->timezone, 1);
+	tzset();
+}
+
+/* Draw and present one frame; returns ms to the next change. */
+static int64_t
+draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
+{
+	int64_t next = render_draw(a->render, display_frame(a->display),
+				   wall_ms, anim_ms);
+
+	a->present_failed = display_present(a->display) != 0;
+	a->last_frame = util_mono_ms();
+	return next;
+}
+
+static void
+schedule_snapshot(struct app *a)
+{
+	int64_t at;
+
+	if (a->cfg->display.snapshot_file[0] == '\0' ||
+	    loop_timer_armed(a->snapshot_timer))
+		return;
+	at = a->snapshot_last + a->cfg->display.snapshot_interval_s * 1000LL;
+	loop_timer_at(a->snapshot_timer, at);
+}
+
+static int
+write_snapshot(struct app *a, const char *path)
+{
+	char err[512];
+	uint32_t *px = display_pixels(a->display);
+	int rc;
+
+	if (px == NULL)
+		return -1;
+	rc = snapshot_write(path, px, display_width(a->display),
+			    display_height(a->display), err, sizeof(err));
+	free(px);
+	if (rc != 0)
+		log_warn("snapshot: %s", err);
+	return rc;
+}
+
+static void
+on_snapshot_timer(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+
+	(void)t;
+	if (display_frames(a->display) == a->snapshot_frames)
+		return;
+	a->snapshot_frames = display_frames(a->display);
+	a->snapshot_last = util_mono_ms();
+	write_snapshot(a, a->cfg->display.snapshot_file);
+}
+
+static void
+on_render_timer(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+	int64_t now = util_mono_ms();
+	int64_t next, min_gap = 1000 / a->cfg->display.fps;
+
+	next = draw_frame(a, util_wall_ms(), now - a->anim_start);
+	if (next != RENDER_NEVER)
+		loop_timer_at(t, now + (next < min_gap ? min_gap : next));
+	schedule_snapshot(a);
+}
+
+/*
+ * Ping only while frames get presented and no frame is overdue: a loop
+ * that spins without drawing, or a display that refuses frames, should
+ * let systemd restart us.
+ */
+static void
+on_watchdog_timer(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+	int64_t now = util_mono_ms();
+	int overdue = loop_timer_armed(a->render_timer) &&
+		      loop_timer_deadline(a->render_timer) < now - 1000;
+
+	if (!a->present_failed && !overdue)
+		sd_watchdog_ping();
+	else
+		log_warn("watchdog: rendering is stuck; not pinging");
+	loop_timer_at(t, now + a->watchdog_ms / 2);
+}
+
+static int
+display_same(const struct cfg_display *x, const struct cfg_display *y)
+{
+	return x->system == y->system && x->width == y->width &&
+	       x->height == y->height && x->pixelformat == y->pixelformat &&
+	       strcmp(x->device, y->device) == 0;
+}
+
+static void
+update_status(struct app *a)
+{
+	sd_status("showing %s on %dx%d (%s)", a->cfg->layout->path,
+		  display_width(a->display), display_height(a->display),
+		  cfg_system_name(a->cfg->display.system));
+}
+
+static void
+reload(struct app *a)
+{
+	struct util_errs *errs = util_calloc(1, sizeof(*errs));
+	struct cfg *c;
+	struct render *r = NULL;
+
+	sd_reloading();
+	log_info("reloading %s", a->cfg->path);
+	c = cfg_load(a->cfg->path, errs);
+	if (c != NULL && !display_same(&c->display, &a->cfg->display)) {
+		util_errs_add(errs,
+			      "%s: display.system, device, width, height or "
+			      "pixelformat changed: restart tafeld to apply",
+			      c->path);
+	}
+	if (c != NULL && util_errs_count(errs) == 0)
+		r = render_new(display_dfb(a->display), c->layout, errs);
+	if (r == NULL) {
+		util_errs_log(errs, "");
+		log_err("reload failed: keeping the running configuration");
+		cfg_free(c);
+		free(errs);
+		sd_ready("reload failed; running the previous configuration");
+		return;
+	}
+	render_free(a->render);
+	cfg_free(a->cfg);
+	a->cfg = c;
+	a->render = r;
+	log_set_level((enum log_level)(c->log_level + LOG_LEVEL_ERR));
+	apply_timezone(c);
+	a->anim_start = util_mono_ms();
+	loop_timer_at(a->render_timer, a->anim_start);
+	loop_timer_stop(a->snapshot_timer);
+	a->snapshot_frames = 0;
+	free(errs);
+	log_notice("reloaded: showing %s", c->layout->path);
+	sd_ready("reloaded");
+	update_status(a);
+}
+
+static void
+on_signal(int fd, uint32_t events, void *arg)
+{
+	struct app *a = arg;
+	struct signalfd_siginfo si;
+	char path[PATH_MAX + 32];
+
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload(a);
+			break;
+		case SIGUSR1:
+			if (a->cfg->display.snapshot_file[0] != '\0')
+				util_strlcpy(path,
+					     a->cfg->display.snapshot_file,
+					     sizeof(path));
+			else
+				snprintf(path, sizeof(path), "%s/snapshot.png",
+					 a->cfg->state_dir);
+			if (write_snapshot(a, path) == 0)
+				log_info("snapshot written to %s", path);
+			break;
+		default:
+			log_notice("signal %d: stopping", (int)si.ssi_signo);
+			loop_stop(a->loop);
+			break;
+		}
+	}
+}
+
+/* Load and check everything; the board is opened only when show is set. */
+static int
+setup(struct app *a, const char *path, int check_only)
+{
+	struct util_errs *errs = util_calloc(1, sizeof(*errs));
+	struct cfg_display dc;
+	char err[512];
+
+	a->cfg = cfg_load(path, errs);
+	if (a->cfg == NULL)
+		goto fail;
+	log_set_level((enum log_level)(a->cfg->log_level + LOG_LEVEL_ERR));
+	apply_timezone(a->cfg);
+	dc = a->cfg->display;
+	if (check_only)
+		dc.system = CFG_SYSTEM_DUMMY; /* fonts load without a device */
+	a->display = display_open(&dc, err, sizeof(err));
+	if (a->display == NULL) {
+		util_errs_add(errs, "%s: display: %s", path, err);
+		goto fail;
+	}
+	a->render = render_new(display_dfb(a->display), a->cfg->layout, errs);
+	if (a->render == NULL)
+		goto fail;
+	free(errs);
+	return 0;
+fail:
+	util_errs_log(errs, "");
+	free(errs);
+	return -1;
+}
+
+static void
+teardown(struct app *a)
+{
+	render_free(a->render);
+	display_close(a->display);
+	cfg_free(a->cfg);
+}
+
+static int
+run_once(struct app *a, const char *snapshot, const char *now_text)
+{
+	int64_t wall = util_wall_ms();
+
+	if (now_text != NULL && util_parse_iso8601(now_text, &wall) != 0) {
+		log_err("--now: \"%s\" is not an ISO 8601 time", now_text);
+		return 1;
+	}
+	draw_frame(a, wall, 0);
+	if (a->present_failed)
+		return 1;
+	if (snapshot != NULL && write_snapshot(a, snapshot) != 0)
+		return 1;
+	return 0;
+}
+
+static int
+run_daemon(struct app *a)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	a->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	a->loop = loop_new();
+	if (a->sigfd == -1 || a->loop == NULL ||
+	    loop_fd_add(a->loop, a->sigfd, EPOLLIN, on_signal, a) != 0) {
+		log_err("event loop: %s", strerror(errno));
+		return 1;
+	}
+	a->render_timer = loop_timer_new(a->loop, on_render_timer, a);
+	a->snapshot_timer = loop_timer_new(a->loop, on_snapshot_timer, a);
+	a->watchdog_timer = loop_timer_new(a->loop, on_watchdog_timer, a);
+	a->anim_start = util_mono_ms();
+	a->snapshot_last = a->anim_start - 3600 * 1000LL;
+	loop_timer_at(a->render_timer, a->anim_start);
+	a->watchdog_ms = sd_watchdog_interval_ms();
+	if (a->watchdog_ms > 0)
+		loop_timer_at(a->watchdog_timer, a->anim_start);
+
+	log_notice("tafeld %s: showing %s on %dx%d (DirectFB %s)",
+		   TAFEL_VERSION, a->cfg->layout->path,
+		   display_width(a->display), display_height(a->display),
+		   cfg_system_name(a->cfg->display.system));
+	if (a->cfg->display.snapshot_file[0] != '\0')
+		log_notice("the board's pixels are written to %s",
+			   a->cfg->display.snapshot_file);
+	sd_ready("starting");
+	update_status(a);
+	if (loop_run(a->loop) != 0)
+		a->exit_code = 1;
+	sd_stopping();
+	/* A stopped sign must not keep showing numbers nobody updates. */
+	display_frame(a->display)->Clear(display_frame(a->display), 0, 0, 0,
+					 0xff);
+	display_present(a->display);
+	loop_free(a->loop);
+	close(a->sigfd);
+	return a->exit_code;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "once", no_argument, NULL, 'O' },
+		{ "snapshot", required_argument, NULL, 'S' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "help-config", no_argument, NULL, 'H' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct app a;
+	const char *conf = CFG_DEFAULT_PATH, *snap = NULL, *now = NULL;
+	int ch, check = 0, once = 0, debug = 0, rc;
+	sigset_t mask;
+
+	memset(&a, 0, sizeof(a));
+	a.sigfd = -1;
+	while ((ch = getopt_long(argc, argv, "c:dnhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'O':
+			once = 1;
+			break;
+		case 'S':
+			snap = optarg;
+			break;
+		case 'N':
+			now = optarg;
+			break;
+		case 'H':
+			cfg_help(stdout);
+			return 0;
+		case 'V':
+			printf("tafeld %s\n", TAFEL_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc || ((snap != NULL || now != NULL) && !once)) {
+		usage(stderr);
+		return 1;
+	}
+	log_init("tafeld", LOG_LEVEL_INFO);
+
+	/*
+	 * Block the signals we read from the signalfd before DirectFB starts
+	 * its threads, so that they inherit the mask and never take them.
+	 */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+
+	if (setup(&a, conf, check) != 0) {
+		teardown(&a);
+		if (check)
+			fprintf(stderr, "configuration has errors\n");
+		return 1;
+	}
+	if (debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	if (check) {
+		printf("configuration OK\n");
+		rc = 0;
+	} else if (once) {
+		rc = run_once(&a, snap, now);
+	} else {
+		rc = run_daemon(&a);
+	}
+	teardown(&a);
+	return rc;
+}
