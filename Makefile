@@ -29,9 +29,13 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
 	-DTAFEL_VERSION='"$(VERSION)"' -DTAFEL_DATADIR='"$(DATADIR)"' \
 	-DTAFEL_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
 ifneq ($(SANITIZE),)
+# Sanitized objects live apart so the two builds never mix.
+B := $(B)/sanitize
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 endif
 LIBS = $(PKG_LIBS) -lm
 
@@ -43,7 +47,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/%)
 
 .PHONY: all deps run test check lint format format-check install clean \
-	update-golden unit golden integration systemd-check
+	update-golden unit integration systemd-check
 
 all: $(B)/tafeld
 
@@ -78,10 +82,7 @@ run:
 	exec $(B)/tafeld -c examples/demo.json
 
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
-
-golden: $(B)/tests/test_golden
-	$(B)/tests/test_golden
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; timeout 300 $$t; done
 
 integration: $(B)/tafeld
 	python3 tests/integration/run.py $(B)/tafeld
@@ -96,8 +97,8 @@ test:
 
 check: test
 
-update-golden: $(B)/tests/test_golden
-	TAFEL_UPDATE_GOLDEN=1 $(B)/tests/test_golden
+update-golden: $(B)/tests/test_render
+	TAFEL_UPDATE_GOLDEN=1 $(B)/tests/test_render
 
 SRCS := $(wildcard src/*.c tests/unit/*.c)
 HDRS := $(wildcard src/*.h)

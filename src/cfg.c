@@ -14,35 +14,34 @@
 #include "log.h"
 #include "schema.h"
 
-static const char *const cfg_systems[] = { "dummy", "fbdev", "drmkms",
-					   NULL };
+static const char *const cfg_systems[] = { "dummy", "fbdev", "drmkms", NULL };
 static const char *const cfg_pixelformats[] = { "RGB32", "ARGB", "RGB24",
-						"RGB16", NULL };
-static const char *const cfg_levels[] = { "error", "warning", "notice",
-					  "info", "debug", NULL };
+	"RGB16", NULL };
+static const char *const cfg_levels[] = { "error", "warning", "notice", "info",
+	"debug", NULL };
 
 #define D(f) offsetof(struct cfg_display, f)
 static const struct schema_field cfg_display_schema[] = {
-	{ "system", SCHEMA_ENUM, D(system), 0, 0, "fbdev", 0, cfg_systems,
-	  NULL, 0,
-	  "DirectFB system: fbdev or drmkms on a device, dummy headless" },
+	{ "system", SCHEMA_ENUM, D(system), 0, 0, "fbdev", 0, cfg_systems, NULL,
+	    0, "DirectFB system: fbdev or drmkms on a device, dummy headless" },
 	{ "device", SCHEMA_STRING, D(device), 0, 128, "", 0, NULL, NULL, 0,
-	  "device for fbdev/drmkms (\"\" = DirectFB's default)" },
+	    "device for fbdev/drmkms (\"\" = DirectFB's default)" },
 	{ "width", SCHEMA_INT, D(width), 8, LAYOUT_MAX_SIZE, "192", 0, NULL,
-	  NULL, 0, "board width in pixels" },
+	    NULL, 0, "board width in pixels" },
 	{ "height", SCHEMA_INT, D(height), 8, LAYOUT_MAX_SIZE, "96", 0, NULL,
-	  NULL, 0, "board height in pixels" },
+	    NULL, 0, "board height in pixels" },
 	{ "pixelformat", SCHEMA_ENUM, D(pixelformat), 0, 0, "RGB32", 0,
-	  cfg_pixelformats, NULL, 0, "pixel format of the primary layer" },
+	    cfg_pixelformats, NULL, 0, "pixel format of the primary layer" },
 	{ "fps", SCHEMA_INT, D(fps), 1, 120, "60", 0, NULL, NULL, 0,
-	  "most frames per second (scrolling); a static board draws none" },
-	{ "snapshot_file", SCHEMA_STRING, D(snapshot_file), 0, PATH_MAX, "",
-	  0, NULL, NULL, 0,
-	  "PNG of the board, rewritten when it changes (and on SIGUSR1); "
-	  "relative to the config file; \"\" = only on SIGUSR1 into "
-	  "state_dir" },
+	    "most frames per second (scrolling); a static board draws none" },
+	{ "snapshot_file", SCHEMA_STRING, D(snapshot_file), 0, PATH_MAX, "", 0,
+	    NULL, NULL, 0,
+	    "PNG of the board, rewritten when it changes (and on SIGUSR1); "
+	    "relative to the config file; \"\" = only on SIGUSR1 into "
+	    "state_dir" },
 	{ "snapshot_interval_s", SCHEMA_INT, D(snapshot_interval_s), 1, 3600,
-	  "1", 0, NULL, NULL, 0, "least seconds between snapshot_file writes" },
+	    "1", 0, NULL, NULL, 0,
+	    "least seconds between snapshot_file writes" },
 	{ NULL },
 };
 #undef D
@@ -50,19 +49,19 @@ static const struct schema_field cfg_display_schema[] = {
 #define C(f) offsetof(struct cfg, f)
 static const struct schema_field cfg_schema[] = {
 	{ "layout", SCHEMA_STRING, C(layout_file), 1, PATH_MAX, NULL, 1, NULL,
-	  NULL, 0, "layout file, relative to the config file" },
+	    NULL, 0, "layout file, relative to the config file" },
 	{ "fonts_dir", SCHEMA_STRING, C(fonts_dir), 1, PATH_MAX,
-	  TAFEL_DATADIR "/fonts", 0, NULL, NULL, 0,
-	  "folder of the built-in fonts, relative to the config file" },
+	    TAFEL_DATADIR "/fonts", 0, NULL, NULL, 0,
+	    "folder of the built-in fonts, relative to the config file" },
 	{ "state_dir", SCHEMA_STRING, C(state_dir), 1, PATH_MAX,
-	  "/var/lib/tafel", 0, NULL, NULL, 0,
-	  "folder for state (systemd StateDirectory)" },
+	    "/var/lib/tafel", 0, NULL, NULL, 0,
+	    "folder for state (systemd StateDirectory)" },
 	{ "timezone", SCHEMA_STRING, C(timezone), 1, 64, "Europe/Zurich", 0,
-	  NULL, NULL, 0, "time zone of clocks (IANA name)" },
+	    NULL, NULL, 0, "time zone of clocks (IANA name)" },
 	{ "log_level", SCHEMA_ENUM, C(log_level), 0, 0, "info", 0, cfg_levels,
-	  NULL, 0, "most detailed level logged" },
+	    NULL, 0, "most detailed level logged" },
 	{ "display", SCHEMA_OBJECT, C(display), 0, 0, NULL, 0, NULL,
-	  cfg_display_schema, 0, "the display" },
+	    cfg_display_schema, 0, "the display" },
 	{ NULL },
 };
 #undef C
@@ -138,22 +137,21 @@ cfg_load(const char *path, struct util_errs *errs)
 	if (cfg_resolve(c->layout_file, sizeof(c->layout_file), dir) != 0 ||
 	    cfg_resolve(c->fonts_dir, sizeof(c->fonts_dir), dir) != 0 ||
 	    cfg_resolve(c->display.snapshot_file,
-			sizeof(c->display.snapshot_file), dir) != 0)
+		sizeof(c->display.snapshot_file), dir) != 0)
 		util_errs_add(errs, "%s: a path is too long", path);
 	if (c->timezone[0] != '\0' && !cfg_timezone_ok(c->timezone))
 		util_errs_add(errs, "%s: timezone: unknown time zone \"%s\"",
-			      path, c->timezone);
+		    path, c->timezone);
 	if (c->layout_file[0] != '\0') {
 		c->layout = layout_load(c->layout_file, c->fonts_dir, errs);
 		if (c->layout != NULL &&
 		    (c->layout->width != c->display.width ||
-		     c->layout->height != c->display.height))
+			c->layout->height != c->display.height))
 			util_errs_add(errs,
-				      "%s: layout is %dx%d but display is "
-				      "%dx%d (display.width, display.height)",
-				      c->layout_file, c->layout->width,
-				      c->layout->height, c->display.width,
-				      c->display.height);
+			    "%s: layout is %dx%d but display is "
+			    "%dx%d (display.width, display.height)",
+			    c->layout_file, c->layout->width, c->layout->height,
+			    c->display.width, c->display.height);
 	}
 	if (util_errs_count(errs) > before)
 		goto fail;

@@ -21,7 +21,11 @@
 #endif
 #define CFG_DEFAULT_PATH TAFEL_SYSCONFDIR "/tafel/tafel.json"
 
-enum cfg_system { CFG_SYSTEM_DUMMY, CFG_SYSTEM_FBDEV, CFG_SYSTEM_DRMKMS };
+enum cfg_system {
+	CFG_SYSTEM_DUMMY,
+	CFG_SYSTEM_FBDEV,
+	CFG_SYSTEM_DRMKMS
+};
 enum cfg_pixelformat {
 	CFG_PIXELFORMAT_RGB32,
 	CFG_PIXELFORMAT_ARGB,
@@ -30,11 +34,11 @@ enum cfg_pixelformat {
 };
 
 struct cfg_display {
-	int system;	 /* enum cfg_system */
+	int system;       /* enum cfg_system */
 	char device[128]; /* fbdev/drmkms device, "" = DirectFB's default */
 	int width, height;
 	int pixelformat; /* enum cfg_pixelformat */
-	int fps;	 /* upper bound on frames per second */
+	int fps;         /* upper bound on frames per second */
 	char snapshot_file[PATH_MAX];
 	int snapshot_interval_s;
 };

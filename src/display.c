@@ -43,14 +43,26 @@ struct display *
 display_open(const struct cfg_display *c, char *err, size_t errlen)
 {
 	static const char *const quiet_opts[] = {
-		"quiet",	 "no-banner",	  "no-vt",
-		"no-vt-switch",	 "no-cursor",	  "no-sighandler",
-		"no-debug",	 "no-deinit-check", "no-hotplug",
+		"quiet",
+		"no-banner",
+		"no-vt",
+		"no-vt-switch",
+		"no-cursor",
+		"no-sighandler",
+		"no-debug",
+		"no-deinit-check",
+		"no-hotplug",
 	};
 	/* A sign has no input devices; the keyboard driver would grab a tty. */
 	static const char *const no_modules[] = {
-		"linux_input", "keyboard", "ps2mouse",	  "joystick",
-		"lirc",	       "serialmouse", "input_hub", "mesa_system",
+		"linux_input",
+		"keyboard",
+		"ps2mouse",
+		"joystick",
+		"lirc",
+		"serialmouse",
+		"input_hub",
+		"mesa_system",
 	};
 	DFBSurfaceDescription desc;
 	struct display *d = util_calloc(1, sizeof(*d));
@@ -65,7 +77,7 @@ display_open(const struct cfg_display *c, char *err, size_t errlen)
 		r = DirectFBInit(&argc, &argv);
 		if (r != DFB_OK) {
 			snprintf(err, errlen, "DirectFBInit: %s",
-				 DirectFBErrorString(r));
+			    DirectFBErrorString(r));
 			goto fail;
 		}
 		display_initialised = 1;
@@ -79,13 +91,13 @@ display_open(const struct cfg_display *c, char *err, size_t errlen)
 	DirectFBSetOption("mode", mode);
 	DirectFBSetOption("pixelformat", cfg_pixelformat_name(c->pixelformat));
 	if (c->device[0] != '\0')
-		DirectFBSetOption(c->system == CFG_SYSTEM_DRMKMS ? "drmkms"
-								 : "fbdev",
-				  c->device);
+		DirectFBSetOption(
+		    c->system == CFG_SYSTEM_DRMKMS ? "drmkms" : "fbdev",
+		    c->device);
 	r = DirectFBCreate(&d->dfb);
 	if (r != DFB_OK) {
 		snprintf(err, errlen, "DirectFB system %s: %s",
-			 cfg_system_name(c->system), DirectFBErrorString(r));
+		    cfg_system_name(c->system), DirectFBErrorString(r));
 		goto fail;
 	}
 	d->dfb->SetCooperativeLevel(d->dfb, DFSCL_FULLSCREEN);
@@ -96,15 +108,15 @@ display_open(const struct cfg_display *c, char *err, size_t errlen)
 	desc.pixelformat = display_dspf(c->pixelformat);
 	r = d->dfb->CreateSurface(d->dfb, &desc, &d->primary);
 	if (r != DFB_OK) {
-		snprintf(err, errlen, "primary layer: %s",
-			 DirectFBErrorString(r));
+		snprintf(
+		    err, errlen, "primary layer: %s", DirectFBErrorString(r));
 		goto fail;
 	}
 	d->primary->GetSize(d->primary, &w, &h);
 	if (w != c->width || h != c->height) {
 		snprintf(err, errlen,
-			 "the display is %dx%d, the config says %dx%d", w, h,
-			 c->width, c->height);
+		    "the display is %dx%d, the config says %dx%d", w, h,
+		    c->width, c->height);
 		goto fail;
 	}
 	d->width = w;
@@ -112,16 +124,16 @@ display_open(const struct cfg_display *c, char *err, size_t errlen)
 
 	/* The frame keeps 32 bits whatever the layer: snapshots read it. */
 	memset(&desc, 0, sizeof(desc));
-	desc.flags = DSDESC_WIDTH | DSDESC_HEIGHT | DSDESC_PIXELFORMAT |
-		     DSDESC_CAPS;
+	desc.flags =
+	    DSDESC_WIDTH | DSDESC_HEIGHT | DSDESC_PIXELFORMAT | DSDESC_CAPS;
 	desc.width = w;
 	desc.height = h;
 	desc.pixelformat = DSPF_RGB32;
 	desc.caps = DSCAPS_SYSTEMONLY;
 	r = d->dfb->CreateSurface(d->dfb, &desc, &d->frame);
 	if (r != DFB_OK) {
-		snprintf(err, errlen, "frame surface: %s",
-			 DirectFBErrorString(r));
+		snprintf(
+		    err, errlen, "frame surface: %s", DirectFBErrorString(r));
 		goto fail;
 	}
 	d->frame->Clear(d->frame, 0, 0, 0, 0xff);
@@ -179,8 +191,8 @@ display_present(struct display *d)
 	if (r == DFB_OK)
 		r = d->primary->Flip(d->primary, NULL, DSFLIP_NONE);
 	if (r != DFB_OK) {
-		log_err("display: presenting a frame: %s",
-			DirectFBErrorString(r));
+		log_err(
+		    "display: presenting a frame: %s", DirectFBErrorString(r));
 		return -1;
 	}
 	d->frames++;
@@ -194,28 +206,40 @@ display_frames(const struct display *d)
 }
 
 uint32_t *
-display_pixels(struct display *d)
+display_surface_pixels(IDirectFBSurface *s)
 {
 	uint32_t *px;
 	void *ptr;
-	int pitch;
+	int pitch, w, h;
+	DFBSurfacePixelFormat pf;
 	DFBResult r;
 
-	r = d->frame->Lock(d->frame, DSLF_READ, &ptr, &pitch);
-	if (r != DFB_OK) {
-		log_err("display: reading the frame: %s",
-			DirectFBErrorString(r));
+	s->GetSize(s, &w, &h);
+	s->GetPixelFormat(s, &pf);
+	if (pf != DSPF_RGB32 && pf != DSPF_ARGB) {
+		log_err("display: reading a %s surface is not supported",
+		    pf == DSPF_RGB16 ? "RGB16" : "non-32-bit");
 		return NULL;
 	}
-	px = util_calloc((size_t)d->width * (size_t)d->height, sizeof(*px));
-	for (int y = 0; y < d->height; y++) {
-		const uint32_t *row =
-			(const uint32_t *)(void *)((char *)ptr +
-						   (size_t)y * (size_t)pitch);
-		for (int x = 0; x < d->width; x++)
-			px[(size_t)y * (size_t)d->width + (size_t)x] =
-				row[x] | 0xff000000u;
+	r = s->Lock(s, DSLF_READ, &ptr, &pitch);
+	if (r != DFB_OK) {
+		log_err("display: reading pixels: %s", DirectFBErrorString(r));
+		return NULL;
 	}
-	d->frame->Unlock(d->frame);
+	px = util_calloc((size_t)w * (size_t)h, sizeof(*px));
+	for (int y = 0; y < h; y++) {
+		const uint32_t *row = (const uint32_t *)(void *)((char *)ptr +
+		    (size_t)y * (size_t)pitch);
+		for (int x = 0; x < w; x++)
+			px[(size_t)y * (size_t)w + (size_t)x] =
+			    row[x] | 0xff000000u;
+	}
+	s->Unlock(s);
 	return px;
+}
+
+uint32_t *
+display_pixels(struct display *d)
+{
+	return display_surface_pixels(d->frame);
 }

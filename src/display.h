@@ -18,8 +18,8 @@
 struct display;
 
 /* Open DirectFB and the primary layer; NULL with err filled on failure. */
-struct display *display_open(const struct cfg_display *c, char *err,
-			     size_t errlen);
+struct display *display_open(
+    const struct cfg_display *c, char *err, size_t errlen);
 void display_close(struct display *d);
 
 IDirectFB *display_dfb(struct display *d);
@@ -36,5 +36,8 @@ uint64_t display_frames(const struct display *d);
  * forced to 0xff), row after row.  NULL on failure.
  */
 uint32_t *display_pixels(struct display *d);
+
+/* The same for any 32-bit surface (tests render into their own). */
+uint32_t *display_surface_pixels(IDirectFBSurface *s);
 
 #endif

@@ -12,53 +12,52 @@
 #include <unistd.h>
 
 static const char *const layout_types[] = { "text", "clock", "image", NULL };
-static const char *const layout_aligns[] = { "left", "center", "right",
-					     NULL };
-static const char *const layout_valigns[] = { "top", "middle", "bottom",
-					      NULL };
+static const char *const layout_aligns[] = { "left", "center", "right", NULL };
+static const char *const layout_valigns[] = { "top", "middle", "bottom", NULL };
 static const char *const layout_overflows[] = { "clip", "scroll", "shrink",
-						NULL };
+	NULL };
 
 #define W(f) offsetof(struct layout_widget, f)
 static const struct schema_field layout_widget_schema[] = {
 	{ "type", SCHEMA_ENUM, W(type), 0, 0, NULL, 1, layout_types, NULL, 0,
-	  "text, clock or image" },
+	    "text, clock or image" },
 	{ "x", SCHEMA_INT, W(x), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL, 0,
-	  "left edge inside the region" },
+	    "left edge inside the region" },
 	{ "y", SCHEMA_INT, W(y), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL, 0,
-	  "top edge inside the region" },
+	    "top edge inside the region" },
 	{ "w", SCHEMA_INT, W(w), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL, 0,
-	  "width, 0 = to the region's right edge" },
+	    "width, 0 = to the region's right edge" },
 	{ "h", SCHEMA_INT, W(h), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL, 0,
-	  "height, 0 = to the region's bottom edge" },
-	{ "text", SCHEMA_STRING, W(text), 0, LAYOUT_TEXT_LEN, "", 0, NULL,
-	  NULL, 0, "text widget: UTF-8 text" },
-	{ "format", SCHEMA_STRING, W(format), 1, 64, "%H:%M", 0, NULL, NULL,
-	  0, "clock widget: strftime format, local time of the config's "
-	     "timezone" },
+	    "height, 0 = to the region's bottom edge" },
+	{ "text", SCHEMA_STRING, W(text), 0, LAYOUT_TEXT_LEN, "", 0, NULL, NULL,
+	    0, "text widget: UTF-8 text" },
+	{ "format", SCHEMA_STRING, W(format), 1, 64, "%H:%M", 0, NULL, NULL, 0,
+	    "clock widget: strftime format, local time of the config's "
+	    "timezone" },
 	{ "file", SCHEMA_STRING, W(image), 0, LAYOUT_PATH_LEN, "", 0, NULL,
-	  NULL, 0, "image widget: PNG file, relative to the layout" },
-	{ "font", SCHEMA_STRING, W(font), 1, LAYOUT_NAME_LEN, "medium", 0,
-	  NULL, NULL, 0, "font name (built-in small, medium, large, or "
-			 "one from fonts[])" },
+	    NULL, 0, "image widget: PNG file, relative to the layout" },
+	{ "font", SCHEMA_STRING, W(font), 1, LAYOUT_NAME_LEN, "medium", 0, NULL,
+	    NULL, 0,
+	    "font name (built-in small, medium, large, or "
+	    "one from fonts[])" },
 	{ "shrink_font", SCHEMA_STRING, W(shrink_font), 0, LAYOUT_NAME_LEN,
-	  "small", 0, NULL, NULL, 0, "overflow shrink: the smaller font" },
+	    "small", 0, NULL, NULL, 0, "overflow shrink: the smaller font" },
 	{ "color", SCHEMA_COLOR, W(color), 0, 0, "#FFB000", 0, NULL, NULL, 0,
-	  "text colour" },
-	{ "background", SCHEMA_COLOR, W(background), 0, 0, "#00000000", 0,
-	  NULL, NULL, 0, "fill behind the widget (alpha 00 = none)" },
-	{ "align", SCHEMA_ENUM, W(align), 0, 0, "left", 0, layout_aligns,
-	  NULL, 0, "horizontal alignment" },
+	    "text colour" },
+	{ "background", SCHEMA_COLOR, W(background), 0, 0, "#00000000", 0, NULL,
+	    NULL, 0, "fill behind the widget (alpha 00 = none)" },
+	{ "align", SCHEMA_ENUM, W(align), 0, 0, "left", 0, layout_aligns, NULL,
+	    0, "horizontal alignment" },
 	{ "valign", SCHEMA_ENUM, W(valign), 0, 0, "middle", 0, layout_valigns,
-	  NULL, 0, "vertical alignment" },
+	    NULL, 0, "vertical alignment" },
 	{ "overflow", SCHEMA_ENUM, W(overflow), 0, 0, "clip", 0,
-	  layout_overflows, NULL, 0,
-	  "text wider than the widget: clip, scroll (marquee) or shrink "
-	  "(use shrink_font, then clip)" },
+	    layout_overflows, NULL, 0,
+	    "text wider than the widget: clip, scroll (marquee) or shrink "
+	    "(use shrink_font, then clip)" },
 	{ "scroll_speed", SCHEMA_INT, W(scroll_speed), 1, 1000, "30", 0, NULL,
-	  NULL, 0, "overflow scroll: pixels per second" },
-	{ "scroll_gap", SCHEMA_INT, W(scroll_gap), 0, LAYOUT_MAX_SIZE, "32",
-	  0, NULL, NULL, 0, "overflow scroll: pixels between repeats" },
+	    NULL, 0, "overflow scroll: pixels per second" },
+	{ "scroll_gap", SCHEMA_INT, W(scroll_gap), 0, LAYOUT_MAX_SIZE, "32", 0,
+	    NULL, NULL, 0, "overflow scroll: pixels between repeats" },
 	{ NULL },
 };
 #undef W
@@ -66,10 +65,10 @@ static const struct schema_field layout_widget_schema[] = {
 #define P(f) offsetof(struct layout_page, f)
 static const struct schema_field layout_page_schema[] = {
 	{ "duration_ms", SCHEMA_INT, P(duration_ms), 100, 3600000, "5000", 0,
-	  NULL, NULL, 0, "how long the page shows" },
+	    NULL, NULL, 0, "how long the page shows" },
 	{ "widgets", SCHEMA_ARRAY, P(widgets), 1, LAYOUT_MAX_WIDGETS, NULL, 1,
-	  NULL, layout_widget_schema, sizeof(struct layout_widget),
-	  "the page's widgets" },
+	    NULL, layout_widget_schema, sizeof(struct layout_widget),
+	    "the page's widgets" },
 	{ NULL },
 };
 #undef P
@@ -77,23 +76,23 @@ static const struct schema_field layout_page_schema[] = {
 #define R(f) offsetof(struct layout_region, f)
 static const struct schema_field layout_region_schema[] = {
 	{ "name", SCHEMA_STRING, R(name), 1, LAYOUT_NAME_LEN, NULL, 1, NULL,
-	  NULL, 0, "region name (unique; health and the API report it)" },
+	    NULL, 0, "region name (unique; health and the API report it)" },
 	{ "x", SCHEMA_INT, R(x), 0, LAYOUT_MAX_SIZE, NULL, 1, NULL, NULL, 0,
-	  "left edge on the board" },
+	    "left edge on the board" },
 	{ "y", SCHEMA_INT, R(y), 0, LAYOUT_MAX_SIZE, NULL, 1, NULL, NULL, 0,
-	  "top edge on the board" },
+	    "top edge on the board" },
 	{ "w", SCHEMA_INT, R(w), 1, LAYOUT_MAX_SIZE, NULL, 1, NULL, NULL, 0,
-	  "width" },
+	    "width" },
 	{ "h", SCHEMA_INT, R(h), 1, LAYOUT_MAX_SIZE, NULL, 1, NULL, NULL, 0,
-	  "height" },
-	{ "background", SCHEMA_COLOR, R(background), 0, 0, "#00000000", 0,
-	  NULL, NULL, 0, "fill (alpha 00 = the board's background)" },
+	    "height" },
+	{ "background", SCHEMA_COLOR, R(background), 0, 0, "#00000000", 0, NULL,
+	    NULL, 0, "fill (alpha 00 = the board's background)" },
 	{ "widgets", SCHEMA_ARRAY, R(widgets), 1, LAYOUT_MAX_WIDGETS, NULL, 0,
-	  NULL, layout_widget_schema, sizeof(struct layout_widget),
-	  "widgets shown all the time (or use pages)" },
+	    NULL, layout_widget_schema, sizeof(struct layout_widget),
+	    "widgets shown all the time (or use pages)" },
 	{ "pages", SCHEMA_ARRAY, R(pages), 1, LAYOUT_MAX_PAGES, NULL, 0, NULL,
-	  layout_page_schema, sizeof(struct layout_page),
-	  "pages shown in turn (or use widgets)" },
+	    layout_page_schema, sizeof(struct layout_page),
+	    "pages shown in turn (or use widgets)" },
 	{ NULL },
 };
 #undef R
@@ -101,11 +100,11 @@ static const struct schema_field layout_region_schema[] = {
 #define F(f) offsetof(struct layout_font, f)
 static const struct schema_field layout_font_schema[] = {
 	{ "name", SCHEMA_STRING, F(name), 1, LAYOUT_NAME_LEN, NULL, 1, NULL,
-	  NULL, 0, "name widgets use" },
+	    NULL, 0, "name widgets use" },
 	{ "file", SCHEMA_STRING, F(file), 1, LAYOUT_PATH_LEN, NULL, 1, NULL,
-	  NULL, 0, "BDF (or any FreeType) font file" },
+	    NULL, 0, "BDF (or any FreeType) font file" },
 	{ "size", SCHEMA_INT, F(size), 4, 256, NULL, 1, NULL, NULL, 0,
-	  "pixel size (a BDF font's PIXEL_SIZE)" },
+	    "pixel size (a BDF font's PIXEL_SIZE)" },
 	{ NULL },
 };
 #undef F
@@ -113,17 +112,17 @@ static const struct schema_field layout_font_schema[] = {
 #define L(f) offsetof(struct layout, f)
 static const struct schema_field layout_schema[] = {
 	{ "width", SCHEMA_INT, L(width), 8, LAYOUT_MAX_SIZE, NULL, 1, NULL,
-	  NULL, 0, "board width in pixels (must equal display.width)" },
+	    NULL, 0, "board width in pixels (must equal display.width)" },
 	{ "height", SCHEMA_INT, L(height), 8, LAYOUT_MAX_SIZE, NULL, 1, NULL,
-	  NULL, 0, "board height in pixels (must equal display.height)" },
-	{ "background", SCHEMA_COLOR, L(background), 0, 0, "#000000", 0,
-	  NULL, NULL, 0, "board background" },
+	    NULL, 0, "board height in pixels (must equal display.height)" },
+	{ "background", SCHEMA_COLOR, L(background), 0, 0, "#000000", 0, NULL,
+	    NULL, 0, "board background" },
 	{ "fonts", SCHEMA_ARRAY, L(fonts), 0, LAYOUT_MAX_FONTS, NULL, 0, NULL,
-	  layout_font_schema, sizeof(struct layout_font),
-	  "extra fonts beside the built-in small, medium and large" },
+	    layout_font_schema, sizeof(struct layout_font),
+	    "extra fonts beside the built-in small, medium and large" },
 	{ "regions", SCHEMA_ARRAY, L(regions), 1, LAYOUT_MAX_REGIONS, NULL, 1,
-	  NULL, layout_region_schema, sizeof(struct layout_region),
-	  "the board's regions" },
+	    NULL, layout_region_schema, sizeof(struct layout_region),
+	    "the board's regions" },
 	{ NULL },
 };
 #undef L
@@ -132,9 +131,9 @@ static const struct schema_field layout_schema[] = {
  * The fonts in fonts/ (see fonts/README) at their PIXEL_SIZE; a layout may
  * add others or override these names.
  */
-#define LAYOUT_FONT_SMALL_PX 10
+#define LAYOUT_FONT_SMALL_PX  10
 #define LAYOUT_FONT_MEDIUM_PX 20
-#define LAYOUT_FONT_LARGE_PX 25
+#define LAYOUT_FONT_LARGE_PX  25
 
 static const struct layout_font layout_builtin_fonts[] = {
 	{ "small", "tafel-small.bdf", LAYOUT_FONT_SMALL_PX },
@@ -151,7 +150,7 @@ layout_help(FILE *f)
 /* Resolve rel beside the layout, else in fonts_dir (when given). */
 static int
 layout_resolve(char *out, size_t size, const char *layout_dir,
-	       const char *fonts_dir, const char *rel)
+    const char *fonts_dir, const char *rel)
 {
 	if (util_path_join(out, size, layout_dir, rel) != 0)
 		return -1;
@@ -191,7 +190,8 @@ layout_region_widgets(const struct layout_region *r, size_t page, size_t *n)
 static void
 layout_add_builtins(struct layout *l, const char *fonts_dir)
 {
-	size_t nb = sizeof(layout_builtin_fonts) / sizeof(layout_builtin_fonts[0]);
+	size_t nb =
+	    sizeof(layout_builtin_fonts) / sizeof(layout_builtin_fonts[0]);
 	struct layout_font *v = util_calloc(l->fonts.n + nb, sizeof(*v));
 	size_t n = l->fonts.n;
 
@@ -202,8 +202,8 @@ layout_add_builtins(struct layout *l, const char *fonts_dir)
 		if (layout_font_find(l, b->name) != NULL)
 			continue;
 		v[n] = *b;
-		util_path_join(v[n].file, sizeof(v[n].file), fonts_dir,
-			       b->file);
+		util_path_join(
+		    v[n].file, sizeof(v[n].file), fonts_dir, b->file);
 		n++;
 	}
 	free(l->fonts.v);
@@ -213,9 +213,8 @@ layout_add_builtins(struct layout *l, const char *fonts_dir)
 
 static void
 layout_check_widget(struct layout *l, struct layout_widget *w,
-		    const struct layout_region *r, const char *path,
-		    const char *dir, const char *fonts_dir,
-		    struct util_errs *errs)
+    const struct layout_region *r, const char *path, const char *dir,
+    const char *fonts_dir, struct util_errs *errs)
 {
 	char full[LAYOUT_PATH_LEN];
 	int ww = w->w ? w->w : r->w - w->x;
@@ -223,35 +222,36 @@ layout_check_widget(struct layout *l, struct layout_widget *w,
 
 	if (w->x + ww > r->w || w->y + wh > r->h || ww <= 0 || wh <= 0)
 		util_errs_add(errs,
-			      "%s: widget %d,%d %dx%d outside its region "
-			      "\"%s\" (%dx%d)",
-			      path, w->x, w->y, ww, wh, r->name, r->w, r->h);
+		    "%s: widget %d,%d %dx%d outside its region "
+		    "\"%s\" (%dx%d)",
+		    path, w->x, w->y, ww, wh, r->name, r->w, r->h);
 	switch (w->type) {
 	case LAYOUT_WIDGET_TEXT:
 	case LAYOUT_WIDGET_CLOCK:
 		if (layout_font_find(l, w->font) == NULL)
 			util_errs_add(errs, "%s.font: unknown font \"%s\"",
-				      path, w->font);
+			    path, w->font);
 		if (w->overflow == LAYOUT_OVERFLOW_SHRINK &&
 		    layout_font_find(l, w->shrink_font) == NULL)
 			util_errs_add(errs,
-				      "%s.shrink_font: unknown font \"%s\"",
-				      path, w->shrink_font);
+			    "%s.shrink_font: unknown font \"%s\"", path,
+			    w->shrink_font);
 		if (w->type == LAYOUT_WIDGET_TEXT && w->image[0] != '\0')
-			util_errs_add(errs,
-				      "%s.file: only for image widgets", path);
+			util_errs_add(
+			    errs, "%s.file: only for image widgets", path);
 		break;
 	case LAYOUT_WIDGET_IMAGE:
 		if (w->image[0] == '\0') {
-			util_errs_add(errs, "%s.file: required for an image "
-					    "widget",
-				      path);
+			util_errs_add(errs,
+			    "%s.file: required for an image "
+			    "widget",
+			    path);
 			break;
 		}
 		if (layout_resolve(full, sizeof(full), dir, NULL, w->image) !=
 		    0) {
-			util_errs_add(errs, "%s.file: cannot read \"%s\"",
-				      path, full);
+			util_errs_add(
+			    errs, "%s.file: cannot read \"%s\"", path, full);
 			break;
 		}
 		util_strlcpy(w->image, full, sizeof(w->image));
@@ -262,7 +262,7 @@ layout_check_widget(struct layout *l, struct layout_widget *w,
 
 static void
 layout_check(struct layout *l, const char *dir, const char *fonts_dir,
-	     struct util_errs *errs)
+    struct util_errs *errs)
 {
 	struct layout_font *f = l->fonts.v;
 	struct layout_region *r = l->regions.v;
@@ -272,14 +272,14 @@ layout_check(struct layout *l, const char *dir, const char *fonts_dir,
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(f[i].name, f[j].name) == 0)
 				util_errs_add(errs,
-					      "fonts[%zu].name: \"%s\" "
-					      "already defined",
-					      i, f[i].name);
-		if (layout_resolve(full, sizeof(full), dir, fonts_dir,
-				   f[i].file) != 0)
+				    "fonts[%zu].name: \"%s\" "
+				    "already defined",
+				    i, f[i].name);
+		if (layout_resolve(
+			full, sizeof(full), dir, fonts_dir, f[i].file) != 0)
 			util_errs_add(errs,
-				      "fonts[%zu].file: cannot read \"%s\"", i,
-				      f[i].file);
+			    "fonts[%zu].file: cannot read \"%s\"", i,
+			    f[i].file);
 		else
 			util_strlcpy(f[i].file, full, sizeof(f[i].file));
 	}
@@ -290,40 +290,37 @@ layout_check(struct layout *l, const char *dir, const char *fonts_dir,
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(ri->name, r[j].name) == 0)
 				util_errs_add(errs,
-					      "%s.name: \"%s\" already used "
-					      "by regions[%zu]",
-					      path, ri->name, j);
+				    "%s.name: \"%s\" already used "
+				    "by regions[%zu]",
+				    path, ri->name, j);
 		if (ri->x + ri->w > l->width || ri->y + ri->h > l->height)
 			util_errs_add(errs,
-				      "%s: region \"%s\" %d,%d %dx%d outside "
-				      "the board (%dx%d)",
-				      path, ri->name, ri->x, ri->y, ri->w,
-				      ri->h, l->width, l->height);
+			    "%s: region \"%s\" %d,%d %dx%d outside "
+			    "the board (%dx%d)",
+			    path, ri->name, ri->x, ri->y, ri->w, ri->h,
+			    l->width, l->height);
 		if ((ri->widgets.n > 0) == (ri->pages.n > 0)) {
-			util_errs_add(errs,
-				      "%s: give either widgets or pages", path);
+			util_errs_add(
+			    errs, "%s: give either widgets or pages", path);
 			continue;
 		}
 		for (size_t k = 0; k < ri->widgets.n; k++) {
 			char wp[160];
 			snprintf(wp, sizeof(wp), "%s.widgets[%zu]", path, k);
-			layout_check_widget(
-				l, (struct layout_widget *)ri->widgets.v + k,
-				ri, wp, dir, fonts_dir, errs);
+			layout_check_widget(l,
+			    (struct layout_widget *)ri->widgets.v + k, ri, wp,
+			    dir, fonts_dir, errs);
 		}
 		for (size_t p = 0; p < ri->pages.n; p++) {
 			struct layout_page *pg =
-				(struct layout_page *)ri->pages.v + p;
+			    (struct layout_page *)ri->pages.v + p;
 			for (size_t k = 0; k < pg->widgets.n; k++) {
 				char wp[160];
 				snprintf(wp, sizeof(wp),
-					 "%s.pages[%zu].widgets[%zu]", path, p,
-					 k);
-				layout_check_widget(
-					l,
-					(struct layout_widget *)pg->widgets.v +
-						k,
-					ri, wp, dir, fonts_dir, errs);
+				    "%s.pages[%zu].widgets[%zu]", path, p, k);
+				layout_check_widget(l,
+				    (struct layout_widget *)pg->widgets.v + k,
+				    ri, wp, dir, fonts_dir, errs);
 			}
 		}
 	}

@@ -14,14 +14,14 @@
 #include "schema.h"
 #include "util.h"
 
-#define LAYOUT_NAME_LEN 32
-#define LAYOUT_TEXT_LEN 512
-#define LAYOUT_PATH_LEN 256
+#define LAYOUT_NAME_LEN    32
+#define LAYOUT_TEXT_LEN    512
+#define LAYOUT_PATH_LEN    256
 #define LAYOUT_MAX_REGIONS 64
 #define LAYOUT_MAX_WIDGETS 16
-#define LAYOUT_MAX_PAGES 16
-#define LAYOUT_MAX_FONTS 16
-#define LAYOUT_MAX_SIZE 4096
+#define LAYOUT_MAX_PAGES   16
+#define LAYOUT_MAX_FONTS   16
+#define LAYOUT_MAX_SIZE    4096
 
 enum layout_widget_type {
 	LAYOUT_WIDGET_TEXT,
@@ -29,8 +29,16 @@ enum layout_widget_type {
 	LAYOUT_WIDGET_IMAGE,
 };
 
-enum layout_align { LAYOUT_ALIGN_LEFT, LAYOUT_ALIGN_CENTER, LAYOUT_ALIGN_RIGHT };
-enum layout_valign { LAYOUT_VALIGN_TOP, LAYOUT_VALIGN_MIDDLE, LAYOUT_VALIGN_BOTTOM };
+enum layout_align {
+	LAYOUT_ALIGN_LEFT,
+	LAYOUT_ALIGN_CENTER,
+	LAYOUT_ALIGN_RIGHT
+};
+enum layout_valign {
+	LAYOUT_VALIGN_TOP,
+	LAYOUT_VALIGN_MIDDLE,
+	LAYOUT_VALIGN_BOTTOM
+};
 enum layout_overflow {
 	LAYOUT_OVERFLOW_CLIP,
 	LAYOUT_OVERFLOW_SCROLL,
@@ -40,24 +48,24 @@ enum layout_overflow {
 struct layout_font {
 	char name[LAYOUT_NAME_LEN];
 	char file[LAYOUT_PATH_LEN]; /* resolved to a full path by the loader */
-	int size;		    /* pixel size (a BDF font's PIXEL_SIZE) */
+	int size;                   /* pixel size (a BDF font's PIXEL_SIZE) */
 };
 
 struct layout_widget {
-	int type; /* enum layout_widget_type */
+	int type;       /* enum layout_widget_type */
 	int x, y, w, h; /* inside the region; w/h 0 = to the region's edge */
 	char text[LAYOUT_TEXT_LEN];
-	char format[64];	   /* clock: strftime format */
+	char format[64];             /* clock: strftime format */
 	char image[LAYOUT_PATH_LEN]; /* resolved to a full path */
 	char font[LAYOUT_NAME_LEN];
 	char shrink_font[LAYOUT_NAME_LEN];
 	uint32_t color;
 	uint32_t background; /* alpha 0 = transparent */
-	int align;	     /* enum layout_align */
-	int valign;	     /* enum layout_valign */
-	int overflow;	     /* enum layout_overflow */
+	int align;           /* enum layout_align */
+	int valign;          /* enum layout_valign */
+	int overflow;        /* enum layout_overflow */
 	int scroll_speed;    /* px/s */
-	int scroll_gap;	     /* px between repeats */
+	int scroll_gap;      /* px between repeats */
 };
 
 struct layout_page {
@@ -86,16 +94,16 @@ struct layout {
  * looked up beside the layout, then in fonts_dir.  NULL with errs filled
  * on any problem.
  */
-struct layout *layout_load(const char *path, const char *fonts_dir,
-			   struct util_errs *errs);
+struct layout *layout_load(
+    const char *path, const char *fonts_dir, struct util_errs *errs);
 void layout_free(struct layout *l);
 
-const struct layout_font *layout_font_find(const struct layout *l,
-					   const char *name);
+const struct layout_font *layout_font_find(
+    const struct layout *l, const char *name);
 
 /* The widgets a region shows on page p (p ignored without pages). */
 const struct layout_widget *layout_region_widgets(
-	const struct layout_region *r, size_t page, size_t *n);
+    const struct layout_region *r, size_t page, size_t *n);
 
 void layout_help(FILE *f);
 

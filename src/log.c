@@ -15,8 +15,10 @@ static enum log_level log_max = LOG_LEVEL_INFO;
 static int log_tty;
 
 static const char *const log_names[] = {
-	[LOG_LEVEL_ERR] = "error",     [LOG_LEVEL_WARNING] = "warning",
-	[LOG_LEVEL_NOTICE] = "notice", [LOG_LEVEL_INFO] = "info",
+	[LOG_LEVEL_ERR] = "error",
+	[LOG_LEVEL_WARNING] = "warning",
+	[LOG_LEVEL_NOTICE] = "notice",
+	[LOG_LEVEL_INFO] = "info",
 	[LOG_LEVEL_DEBUG] = "debug",
 };
 

@@ -22,18 +22,18 @@ void log_set_level(enum log_level max);
 int log_level_parse(const char *name, enum log_level *out);
 
 void log_msg(enum log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 
-#define log_err(...) log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)
+#define log_err(...)    log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
+#define log_warn(...)   log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)
 #define log_notice(...) log_msg(LOG_LEVEL_NOTICE, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
-#define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
+#define log_info(...)   log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...)  log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 /* Log at LOG_LEVEL_ERR and exit(1): start-up failures and broken invariants. */
 _Noreturn void log_fatal(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -77,8 +77,11 @@ loop_free(struct loop *l)
 		free(w);
 	}
 	loop_reap(l);
-	while (l->timers != NULL)
-		loop_timer_free(l->timers);
+	while (l->timers != NULL) {
+		struct loop_timer *t = l->timers;
+		l->timers = t->next;
+		free(t);
+	}
 	if (l->tfd >= 0)
 		close(l->tfd);
 	if (l->epfd >= 0)
@@ -87,8 +90,7 @@ loop_free(struct loop *l)
 }
 
 int
-loop_fd_add(struct loop *l, int fd, uint32_t events, loop_fd_cb *cb,
-	    void *arg)
+loop_fd_add(struct loop *l, int fd, uint32_t events, loop_fd_cb *cb, void *arg)
 {
 	struct loop_watch *w = util_calloc(1, sizeof(*w));
 	struct epoll_event ev = { .events = events, .data.ptr = w };

@@ -19,14 +19,13 @@ struct loop *loop_new(void);
 void loop_free(struct loop *l);
 
 /* Watch fd for events (EPOLLIN ...); 0 or -1 with errno set. */
-int loop_fd_add(struct loop *l, int fd, uint32_t events, loop_fd_cb *cb,
-		void *arg);
+int loop_fd_add(
+    struct loop *l, int fd, uint32_t events, loop_fd_cb *cb, void *arg);
 int loop_fd_mod(struct loop *l, int fd, uint32_t events);
 int loop_fd_del(struct loop *l, int fd);
 
 /* A timer is created idle; arm it with an absolute monotonic deadline. */
-struct loop_timer *loop_timer_new(struct loop *l, loop_timer_cb *cb,
-				  void *arg);
+struct loop_timer *loop_timer_new(struct loop *l, loop_timer_cb *cb, void *arg);
 void loop_timer_free(struct loop_timer *t);
 void loop_timer_at(struct loop_timer *t, int64_t mono_ms);
 void loop_timer_stop(struct loop_timer *t);

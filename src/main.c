@@ -38,10 +38,10 @@ struct app {
 	struct loop_timer *watchdog_timer;
 	struct loop_timer *snapshot_timer;
 	int sigfd;
-	int64_t anim_start;    /* monotonic ms when the layout went up */
-	int64_t last_frame;    /* monotonic ms of the last presented frame */
-	int64_t watchdog_ms;   /* 0 = no watchdog */
-	int64_t snapshot_last; /* monotonic ms of the last snapshot_file */
+	int64_t anim_start;       /* monotonic ms when the layout went up */
+	int64_t last_frame;       /* monotonic ms of the last presented frame */
+	int64_t watchdog_ms;      /* 0 = no watchdog */
+	int64_t snapshot_last;    /* monotonic ms of the last snapshot_file */
 	uint64_t snapshot_frames; /* frame count at the last snapshot_file */
 	int present_failed;
 	int exit_code;
@@ -51,20 +51,20 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tafeld [-dn] [-c file] [--once --snapshot out.png "
-		"[--now ISO8601]]\n"
-		"       tafeld --help-config | --version\n"
-		"  -c file          configuration (default %s)\n"
-		"  -n               check configuration, layout and fonts, "
-		"then exit\n"
-		"  -d               log at debug level\n"
-		"  --once           render one frame and exit\n"
-		"  --snapshot FILE  with --once: write the frame as PNG\n"
-		"  --now TIME       with --once: the time to show "
-		"(2026-11-29T08:15:00+01:00)\n"
-		"  --help-config    print the configuration and layout "
-		"reference\n",
-		CFG_DEFAULT_PATH);
+	    "usage: tafeld [-dn] [-c file] [--once --snapshot out.png "
+	    "[--now ISO8601]]\n"
+	    "       tafeld --help-config | --version\n"
+	    "  -c file          configuration (default %s)\n"
+	    "  -n               check configuration, layout and fonts, "
+	    "then exit\n"
+	    "  -d               log at debug level\n"
+	    "  --once           render one frame and exit\n"
+	    "  --snapshot FILE  with --once: write the frame as PNG\n"
+	    "  --now TIME       with --once: the time to show "
+	    "(2026-11-29T08:15:00+01:00)\n"
+	    "  --help-config    print the configuration and layout "
+	    "reference\n",
+	    CFG_DEFAULT_PATH);
 }
 
 static void
@@ -78,8 +78,8 @@ apply_timezone(const struct cfg *c)
 static int64_t
 draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
 {
-	int64_t next = render_draw(a->render, display_frame(a->display),
-				   wall_ms, anim_ms);
+	int64_t next =
+	    render_draw(a->render, display_frame(a->display), wall_ms, anim_ms);
 
 	a->present_failed = display_present(a->display) != 0;
 	a->last_frame = util_mono_ms();
@@ -108,7 +108,7 @@ write_snapshot(struct app *a, const char *path)
 	if (px == NULL)
 		return -1;
 	rc = snapshot_write(path, px, display_width(a->display),
-			    display_height(a->display), err, sizeof(err));
+	    display_height(a->display), err, sizeof(err));
 	free(px);
 	if (rc != 0)
 		log_warn("snapshot: %s", err);
@@ -152,7 +152,7 @@ on_watchdog_timer(struct loop_timer *t, void *arg)
 	struct app *a = arg;
 	int64_t now = util_mono_ms();
 	int overdue = loop_timer_armed(a->render_timer) &&
-		      loop_timer_deadline(a->render_timer) < now - 1000;
+	    loop_timer_deadline(a->render_timer) < now - 1000;
 
 	if (!a->present_failed && !overdue)
 		sd_watchdog_ping();
@@ -165,16 +165,16 @@ static int
 display_same(const struct cfg_display *x, const struct cfg_display *y)
 {
 	return x->system == y->system && x->width == y->width &&
-	       x->height == y->height && x->pixelformat == y->pixelformat &&
-	       strcmp(x->device, y->device) == 0;
+	    x->height == y->height && x->pixelformat == y->pixelformat &&
+	    strcmp(x->device, y->device) == 0;
 }
 
 static void
 update_status(struct app *a)
 {
 	sd_status("showing %s on %dx%d (%s)", a->cfg->layout->path,
-		  display_width(a->display), display_height(a->display),
-		  cfg_system_name(a->cfg->display.system));
+	    display_width(a->display), display_height(a->display),
+	    cfg_system_name(a->cfg->display.system));
 }
 
 static void
@@ -189,9 +189,9 @@ reload(struct app *a)
 	c = cfg_load(a->cfg->path, errs);
 	if (c != NULL && !display_same(&c->display, &a->cfg->display)) {
 		util_errs_add(errs,
-			      "%s: display.system, device, width, height or "
-			      "pixelformat changed: restart tafeld to apply",
-			      c->path);
+		    "%s: display.system, device, width, height or "
+		    "pixelformat changed: restart tafeld to apply",
+		    c->path);
 	}
 	if (c != NULL && util_errs_count(errs) == 0)
 		r = render_new(display_dfb(a->display), c->layout, errs);
@@ -235,11 +235,11 @@ on_signal(int fd, uint32_t events, void *arg)
 		case SIGUSR1:
 			if (a->cfg->display.snapshot_file[0] != '\0')
 				util_strlcpy(path,
-					     a->cfg->display.snapshot_file,
-					     sizeof(path));
+				    a->cfg->display.snapshot_file,
+				    sizeof(path));
 			else
 				snprintf(path, sizeof(path), "%s/snapshot.png",
-					 a->cfg->state_dir);
+				    a->cfg->state_dir);
 			if (write_snapshot(a, path) == 0)
 				log_info("snapshot written to %s", path);
 			break;
@@ -336,20 +336,20 @@ run_daemon(struct app *a)
 		loop_timer_at(a->watchdog_timer, a->anim_start);
 
 	log_notice("tafeld %s: showing %s on %dx%d (DirectFB %s)",
-		   TAFEL_VERSION, a->cfg->layout->path,
-		   display_width(a->display), display_height(a->display),
-		   cfg_system_name(a->cfg->display.system));
+	    TAFEL_VERSION, a->cfg->layout->path, display_width(a->display),
+	    display_height(a->display),
+	    cfg_system_name(a->cfg->display.system));
 	if (a->cfg->display.snapshot_file[0] != '\0')
 		log_notice("the board's pixels are written to %s",
-			   a->cfg->display.snapshot_file);
+		    a->cfg->display.snapshot_file);
 	sd_ready("starting");
 	update_status(a);
 	if (loop_run(a->loop) != 0)
 		a->exit_code = 1;
 	sd_stopping();
 	/* A stopped sign must not keep showing numbers nobody updates. */
-	display_frame(a->display)->Clear(display_frame(a->display), 0, 0, 0,
-					 0xff);
+	display_frame(a->display)
+	    ->Clear(display_frame(a->display), 0, 0, 0, 0xff);
 	display_present(a->display);
 	loop_free(a->loop);
 	close(a->sigfd);

@@ -49,9 +49,8 @@ render_font(const struct render *r, const char *name)
 }
 
 static int
-render_load_font(IDirectFB *dfb, const char *path,
-		 const struct layout_font *f, IDirectFBFont **out,
-		 struct util_errs *errs)
+render_load_font(IDirectFB *dfb, const char *path, const struct layout_font *f,
+    IDirectFBFont **out, struct util_errs *errs)
 {
 	DFBFontDescription fd;
 	DFBResult res;
@@ -64,7 +63,7 @@ render_load_font(IDirectFB *dfb, const char *path,
 	res = dfb->CreateFont(dfb, f->file, &fd, out);
 	if (res != DFB_OK) {
 		util_errs_add(errs, "%s: font \"%s\": %s: %s", path, f->name,
-			      f->file, DirectFBErrorString(res));
+		    f->file, DirectFBErrorString(res));
 		*out = NULL;
 		return -1;
 	}
@@ -72,9 +71,9 @@ render_load_font(IDirectFB *dfb, const char *path,
 	(*out)->GetAscender(*out, &asc);
 	if (asc <= 0) {
 		util_errs_add(errs,
-			      "%s: font \"%s\": %s has no glyphs at size %d "
-			      "(a BDF font needs its PIXEL_SIZE)",
-			      path, f->name, f->file, f->size);
+		    "%s: font \"%s\": %s has no glyphs at size %d "
+		    "(a BDF font needs its PIXEL_SIZE)",
+		    path, f->name, f->file, f->size);
 		(*out)->Release(*out);
 		*out = NULL;
 		return -1;
@@ -83,8 +82,8 @@ render_load_font(IDirectFB *dfb, const char *path,
 }
 
 static int
-render_load_image(struct render *r, IDirectFB *dfb, const char *path,
-		  struct util_errs *errs)
+render_load_image(
+    struct render *r, IDirectFB *dfb, const char *path, struct util_errs *errs)
 {
 	IDirectFBImageProvider *prov = NULL;
 	DFBSurfaceDescription desc;
@@ -97,7 +96,7 @@ render_load_image(struct render *r, IDirectFB *dfb, const char *path,
 	res = dfb->CreateImageProvider(dfb, path, &prov);
 	if (res != DFB_OK) {
 		util_errs_add(errs, "%s: image %s: %s", r->layout->path, path,
-			      DirectFBErrorString(res));
+		    DirectFBErrorString(res));
 		return -1;
 	}
 	prov->GetSurfaceDescription(prov, &desc);
@@ -105,15 +104,15 @@ render_load_image(struct render *r, IDirectFB *dfb, const char *path,
 	    desc.width > RENDER_MAX_IMAGE_SIDE ||
 	    desc.height > RENDER_MAX_IMAGE_SIDE) {
 		util_errs_add(errs,
-			      "%s: image %s: %dx%d is not 1..%d pixels a side",
-			      r->layout->path, path, desc.width, desc.height,
-			      RENDER_MAX_IMAGE_SIDE);
+		    "%s: image %s: %dx%d is not 1..%d pixels a side",
+		    r->layout->path, path, desc.width, desc.height,
+		    RENDER_MAX_IMAGE_SIDE);
 		prov->Release(prov);
 		return -1;
 	}
 	desc.flags |= DSDESC_PIXELFORMAT | DSDESC_CAPS;
 	desc.pixelformat = DSPF_ARGB;
-	desc.caps = DSCAPS_SYSTEMONLY;
+	desc.caps = DSCAPS_SYSTEMONLY | DSCAPS_PREMULTIPLIED;
 	r->images = realloc(r->images, (r->nimages + 1) * sizeof(*r->images));
 	if (r->images == NULL)
 		log_fatal("out of memory");
@@ -126,7 +125,7 @@ render_load_image(struct render *r, IDirectFB *dfb, const char *path,
 	prov->Release(prov);
 	if (res != DFB_OK) {
 		util_errs_add(errs, "%s: image %s: %s", r->layout->path, path,
-			      DirectFBErrorString(res));
+		    DirectFBErrorString(res));
 		if (img->surface != NULL)
 			img->surface->Release(img->surface);
 		return -1;
@@ -139,16 +138,16 @@ render_load_image(struct render *r, IDirectFB *dfb, const char *path,
 
 /* Load a font the first time a widget names it (layout.c checked names). */
 static void
-render_use_font(struct render *r, IDirectFB *dfb, const char *name,
-		struct util_errs *errs)
+render_use_font(
+    struct render *r, IDirectFB *dfb, const char *name, struct util_errs *errs)
 {
 	int i = render_font_index(r, name);
 	const struct layout_font *f = r->layout->fonts.v;
 
 	if (i < 0 || r->fonts[i] != NULL || r->font_failed[i])
 		return;
-	if (render_load_font(dfb, r->layout->path, &f[i], &r->fonts[i],
-			     errs) != 0)
+	if (render_load_font(dfb, r->layout->path, &f[i], &r->fonts[i], errs) !=
+	    0)
 		r->font_failed[i] = 1;
 }
 
@@ -158,7 +157,7 @@ render_use_font(struct render *r, IDirectFB *dfb, const char *name,
  */
 static void
 render_load_widgets(struct render *r, IDirectFB *dfb,
-		    const struct schema_array *ws, struct util_errs *errs)
+    const struct schema_array *ws, struct util_errs *errs)
 {
 	const struct layout_widget *w = ws->v;
 
@@ -181,7 +180,7 @@ render_new(IDirectFB *dfb, const struct layout *l, struct util_errs *errs)
 	size_t before = util_errs_count(errs);
 
 	r->layout = l;
-	r->fonts = util_calloc(l->fonts.n, sizeof(*r->fonts));
+	r->fonts = util_calloc(l->fonts.n, sizeof(IDirectFBFont *));
 	r->font_failed = util_calloc(l->fonts.n, 1);
 	for (size_t i = 0; i < l->regions.n; i++) {
 		const struct layout_page *p = reg[i].pages.v;
@@ -216,7 +215,7 @@ size_t
 render_page(const struct render *r, size_t region, int64_t anim_ms)
 {
 	const struct layout_region *reg =
-		(const struct layout_region *)r->layout->regions.v + region;
+	    (const struct layout_region *)r->layout->regions.v + region;
 	const struct layout_page *p = reg->pages.v;
 	int64_t total = 0, pos;
 
@@ -262,7 +261,7 @@ render_format_has_seconds(const char *fmt)
 			continue;
 		p++;
 		while (*p == 'E' || *p == 'O' || *p == '-' || *p == '_' ||
-		       *p == '0' || *p == '^' || *p == '#')
+		    *p == '0' || *p == '^' || *p == '#')
 			p++;
 		if (*p == '\0')
 			break;
@@ -273,8 +272,8 @@ render_format_has_seconds(const char *fmt)
 }
 
 static void
-render_clock_text(const struct layout_widget *w, int64_t wall_ms, char *out,
-		  size_t size)
+render_clock_text(
+    const struct layout_widget *w, int64_t wall_ms, char *out, size_t size)
 {
 	time_t t = (time_t)(wall_ms / 1000);
 	struct tm tm;
@@ -295,8 +294,8 @@ render_clock_next(const struct layout_widget *w, int64_t wall_ms)
 static void
 render_set_color(IDirectFBSurface *s, uint32_t argb)
 {
-	s->SetColor(s, (u8)(argb >> 16), (u8)(argb >> 8), (u8)argb,
-		    (u8)(argb >> 24));
+	s->SetColor(
+	    s, (u8)(argb >> 16), (u8)(argb >> 8), (u8)argb, (u8)(argb >> 24));
 }
 
 static void
@@ -312,8 +311,8 @@ render_fill(IDirectFBSurface *s, uint32_t argb, int x, int y, int w, int h)
 /* Draw text in the rectangle; returns ms to its next change (scrolling). */
 static int64_t
 render_text(struct render *r, IDirectFBSurface *s,
-	    const struct layout_widget *w, const char *text, int x, int y,
-	    int ww, int wh, int64_t anim_ms)
+    const struct layout_widget *w, const char *text, int x, int y, int ww,
+    int wh, int64_t anim_ms)
 {
 	IDirectFBFont *font = render_font(r, w->font);
 	int tw = 0, asc = 0, desc = 0, box, tx, ty;
@@ -343,15 +342,12 @@ render_text(struct render *r, IDirectFBSurface *s,
 		ty = y + (wh - box) / 2;
 		break;
 	}
-	if (tw > ww) {
-		tx = x; /* whatever the alignment, show the start */
-	} else if (w->align == LAYOUT_ALIGN_CENTER) {
+	/* Text wider than the widget shows its start, whatever the alignment. */
+	tx = x;
+	if (tw <= ww && w->align == LAYOUT_ALIGN_CENTER)
 		tx = x + (ww - tw) / 2;
-	} else if (w->align == LAYOUT_ALIGN_RIGHT) {
+	else if (tw <= ww && w->align == LAYOUT_ALIGN_RIGHT)
 		tx = x + ww - tw;
-	} else {
-		tx = x;
-	}
 	s->SetFont(s, font);
 	render_set_color(s, w->color);
 	s->SetDrawingFlags(s, DSDRAW_NOFX);
@@ -360,12 +356,12 @@ render_text(struct render *r, IDirectFBSurface *s,
 		int64_t moved = anim_ms * w->scroll_speed / 1000;
 		int off = (int)(moved % period);
 		s->DrawString(s, text, -1, tx - off, ty, DSTF_TOPLEFT);
-		s->DrawString(s, text, -1, tx - off + (int)period, ty,
-			      DSTF_TOPLEFT);
+		s->DrawString(
+		    s, text, -1, tx - off + (int)period, ty, DSTF_TOPLEFT);
 		/* When does the offset reach the next whole pixel? */
 		next = ((moved + 1) * 1000 + w->scroll_speed - 1) /
-			       w->scroll_speed -
-		       anim_ms;
+			w->scroll_speed -
+		    anim_ms;
 		if (next < 1)
 			next = 1;
 	} else {
@@ -376,21 +372,28 @@ render_text(struct render *r, IDirectFBSurface *s,
 
 static int64_t
 render_image(struct render *r, IDirectFBSurface *s,
-	     const struct layout_widget *w, int x, int y, int ww, int wh)
+    const struct layout_widget *w, int x, int y, int ww, int wh)
 {
 	for (size_t i = 0; i < r->nimages; i++) {
 		struct render_image *img = &r->images[i];
 		int ix, iy;
 		if (strcmp(img->path, w->image) != 0)
 			continue;
-		ix = w->align == LAYOUT_ALIGN_CENTER  ? x + (ww - img->w) / 2
-		     : w->align == LAYOUT_ALIGN_RIGHT ? x + ww - img->w
-						      : x;
-		iy = w->valign == LAYOUT_VALIGN_MIDDLE ? y + (wh - img->h) / 2
-		     : w->valign == LAYOUT_VALIGN_BOTTOM ? y + wh - img->h
-							 : y;
+		ix = w->align == LAYOUT_ALIGN_CENTER ? x + (ww - img->w) / 2 :
+		    w->align == LAYOUT_ALIGN_RIGHT   ? x + ww - img->w :
+						       x;
+		iy = w->valign == LAYOUT_VALIGN_MIDDLE ? y + (wh - img->h) / 2 :
+		    w->valign == LAYOUT_VALIGN_BOTTOM  ? y + wh - img->h :
+							 y;
+		/*
+		 * The image is premultiplied, so a transparent pixel adds
+		 * exactly nothing (straight alpha left 1/255 of it lit).
+		 */
 		s->SetBlittingFlags(s, DSBLIT_BLEND_ALPHACHANNEL);
+		s->SetSrcBlendFunction(s, DSBF_ONE);
+		s->SetDstBlendFunction(s, DSBF_INVSRCALPHA);
 		s->Blit(s, img->surface, NULL, ix, iy);
+		s->SetSrcBlendFunction(s, DSBF_SRCALPHA);
 		break;
 	}
 	return RENDER_NEVER;
@@ -403,8 +406,8 @@ render_min(int64_t a, int64_t b)
 }
 
 int64_t
-render_draw(struct render *r, IDirectFBSurface *s, int64_t wall_ms,
-	    int64_t anim_ms)
+render_draw(
+    struct render *r, IDirectFBSurface *s, int64_t wall_ms, int64_t anim_ms)
 {
 	const struct layout *l = r->layout;
 	const struct layout_region *reg = l->regions.v;
@@ -416,7 +419,7 @@ render_draw(struct render *r, IDirectFBSurface *s, int64_t wall_ms,
 	for (size_t i = 0; i < l->regions.n; i++) {
 		const struct layout_region *rg = &reg[i];
 		DFBRegion clip = { rg->x, rg->y, rg->x + rg->w - 1,
-				   rg->y + rg->h - 1 };
+			rg->y + rg->h - 1 };
 		const struct layout_widget *w;
 		size_t n;
 
@@ -434,20 +437,18 @@ render_draw(struct render *r, IDirectFBSurface *s, int64_t wall_ms,
 			render_fill(s, w[k].background, x, y, ww, wh);
 			switch (w[k].type) {
 			case LAYOUT_WIDGET_TEXT:
-				next = render_min(
-					next, render_text(r, s, &w[k],
-							  w[k].text, x, y, ww,
-							  wh, anim_ms));
+				next = render_min(next,
+				    render_text(r, s, &w[k], w[k].text, x, y,
+					ww, wh, anim_ms));
 				break;
 			case LAYOUT_WIDGET_CLOCK:
-				render_clock_text(&w[k], wall_ms, clock,
-						  sizeof(clock));
+				render_clock_text(
+				    &w[k], wall_ms, clock, sizeof(clock));
+				next = render_min(next,
+				    render_text(r, s, &w[k], clock, x, y, ww,
+					wh, anim_ms));
 				next = render_min(
-					next, render_text(r, s, &w[k], clock,
-							  x, y, ww, wh,
-							  anim_ms));
-				next = render_min(
-					next, render_clock_next(&w[k], wall_ms));
+				    next, render_clock_next(&w[k], wall_ms));
 				break;
 			case LAYOUT_WIDGET_IMAGE:
 				render_image(r, s, &w[k], x, y, ww, wh);

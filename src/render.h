@@ -21,8 +21,8 @@
 struct render;
 
 /* Load the layout's fonts and images; NULL with errs filled. */
-struct render *render_new(IDirectFB *dfb, const struct layout *l,
-			  struct util_errs *errs);
+struct render *render_new(
+    IDirectFB *dfb, const struct layout *l, struct util_errs *errs);
 void render_free(struct render *r);
 
 /*
@@ -30,8 +30,8 @@ void render_free(struct render *r);
  * anim_ms the time since the layout went up.  Returns the milliseconds
  * until something on the board changes, or RENDER_NEVER for a static board.
  */
-int64_t render_draw(struct render *r, IDirectFBSurface *dst, int64_t wall_ms,
-		    int64_t anim_ms);
+int64_t render_draw(
+    struct render *r, IDirectFBSurface *dst, int64_t wall_ms, int64_t anim_ms);
 
 /* The page region i shows at anim_ms (0 for a region without pages). */
 size_t render_page(const struct render *r, size_t region, int64_t anim_ms);

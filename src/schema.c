@@ -57,8 +57,8 @@ schema_line_col(const char *text, size_t off, int *line, int *col)
 }
 
 struct json_object *
-schema_parse_text(const char *text, size_t len, const char *what,
-		  struct util_errs *errs)
+schema_parse_text(
+    const char *text, size_t len, const char *what, struct util_errs *errs)
 {
 	struct json_tokener *tok;
 	struct json_object *obj;
@@ -86,16 +86,16 @@ schema_parse_text(const char *text, size_t len, const char *what,
 	if (jerr != json_tokener_success) {
 		schema_line_col(text, off, &line, &col);
 		util_errs_add(errs, "%s:%d:%d: invalid JSON: %s", what, line,
-			      col, json_tokener_error_desc(jerr));
+		    col, json_tokener_error_desc(jerr));
 		goto fail;
 	}
 	for (; off < len; off++) {
 		if (strchr(" \t\r\n", text[off]) == NULL) {
 			schema_line_col(text, off, &line, &col);
 			util_errs_add(errs,
-				      "%s:%d:%d: trailing bytes after the JSON "
-				      "document",
-				      what, line, col);
+			    "%s:%d:%d: trailing bytes after the JSON "
+			    "document",
+			    what, line, col);
 			goto fail;
 		}
 	}
@@ -136,7 +136,7 @@ schema_color_parse(const char *s, uint32_t *argb)
 		return -1;
 	for (size_t i = 1; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')))
+			((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')))
 			return -1;
 	errno = 0;
 	v = strtoul(s + 1, &end, 16);
@@ -209,7 +209,7 @@ schema_enum_list(const struct schema_field *f, char *out, size_t size)
 	out[0] = '\0';
 	for (int i = 0; f->names[i] != NULL && used < size; i++) {
 		int n = snprintf(out + used, size - used, "%s%s",
-				 i > 0 ? ", " : "", f->names[i]);
+		    i > 0 ? ", " : "", f->names[i]);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -217,12 +217,12 @@ schema_enum_list(const struct schema_field *f, char *out, size_t size)
 }
 
 static int schema_load_value(const struct schema_field *f,
-			     struct json_object *v, void *base,
-			     const char *path, struct util_errs *errs);
+    struct json_object *v, void *base, const char *path,
+    struct util_errs *errs);
 
 static int
 schema_load_array(const struct schema_field *f, struct json_object *v,
-		  void *base, const char *path, struct util_errs *errs)
+    void *base, const char *path, struct util_errs *errs)
 {
 	struct schema_array *a = (void *)((char *)base + f->offset);
 	size_t n = json_object_array_length(v);
@@ -230,7 +230,7 @@ schema_load_array(const struct schema_field *f, struct json_object *v,
 
 	if ((long long)n < f->min || (long long)n > f->max) {
 		util_errs_add(errs, "%s: %zu elements, not in %lld..%lld", path,
-			      n, f->min, f->max);
+		    n, f->min, f->max);
 		return -1;
 	}
 	a->v = util_calloc(n, f->elem_size);
@@ -239,8 +239,7 @@ schema_load_array(const struct schema_field *f, struct json_object *v,
 		char sub[256];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 		if (schema_load(f->sub, json_object_array_get_idx(v, i),
-				(char *)a->v + i * f->elem_size, sub,
-				errs) != 0)
+			(char *)a->v + i * f->elem_size, sub, errs) != 0)
 			bad = -1;
 	}
 	return bad;
@@ -248,7 +247,7 @@ schema_load_array(const struct schema_field *f, struct json_object *v,
 
 static int
 schema_load_value(const struct schema_field *f, struct json_object *v,
-		  void *base, const char *path, struct util_errs *errs)
+    void *base, const char *path, struct util_errs *errs)
 {
 	char *p = (char *)base + f->offset;
 	enum json_type jt = json_object_get_type(v);
@@ -257,7 +256,7 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 
 	if (v == NULL) {
 		util_errs_add(errs, "%s: expected %s, got null", path,
-			      schema_type_name(f->type));
+		    schema_type_name(f->type));
 		return -1;
 	}
 	switch (f->type) {
@@ -266,8 +265,8 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 			break;
 		s = json_object_get_string(v);
 		if ((size_t)json_object_get_string_len(v) != strlen(s)) {
-			util_errs_add(errs, "%s: contains a NUL character",
-				      path);
+			util_errs_add(
+			    errs, "%s: contains a NUL character", path);
 			return -1;
 		}
 		if (f->min > 0 && (long long)strlen(s) < f->min) {
@@ -276,7 +275,7 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 		}
 		if (util_strlcpy(p, s, (size_t)f->max) != 0) {
 			util_errs_add(errs, "%s: longer than %lld bytes", path,
-				      f->max - 1);
+			    f->max - 1);
 			return -1;
 		}
 		return 0;
@@ -286,9 +285,8 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 			int64_t i = json_object_get_int64(v);
 			if (i < f->min || i > f->max) {
 				util_errs_add(errs,
-					      "%s: %lld not in %lld..%lld",
-					      path, (long long)i, f->min,
-					      f->max);
+				    "%s: %lld not in %lld..%lld", path,
+				    (long long)i, f->min, f->max);
 				return -1;
 			}
 			*(int *)p = (int)i;
@@ -299,13 +297,12 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 		d = json_object_get_double(v);
 		if (!isfinite(d) || d != floor(d)) {
 			util_errs_add(errs, "%s: %s is not a whole number",
-				      path, json_object_to_json_string(v));
+			    path, json_object_to_json_string(v));
 			return -1;
 		}
 		if (d < (double)f->min || d > (double)f->max) {
 			util_errs_add(errs, "%s: %s not in %lld..%lld", path,
-				      json_object_to_json_string(v), f->min,
-				      f->max);
+			    json_object_to_json_string(v), f->min, f->max);
 			return -1;
 		}
 		*(int *)p = (int)d;
@@ -327,18 +324,18 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 			}
 		}
 		schema_enum_list(f, list, sizeof(list));
-		util_errs_add(errs, "%s: \"%.64s\" is not one of %s", path, s,
-			      list);
+		util_errs_add(
+		    errs, "%s: \"%.64s\" is not one of %s", path, s, list);
 		return -1;
 	case SCHEMA_COLOR:
 		if (jt != json_type_string)
 			break;
 		if (schema_color_parse(json_object_get_string(v),
-				       (uint32_t *)(void *)p) != 0) {
+			(uint32_t *)(void *)p) != 0) {
 			util_errs_add(errs,
-				      "%s: \"%.32s\" is not a colour "
-				      "\"#RRGGBB\" or \"#RRGGBBAA\"",
-				      path, json_object_get_string(v));
+			    "%s: \"%.32s\" is not a colour "
+			    "\"#RRGGBB\" or \"#RRGGBBAA\"",
+			    path, json_object_get_string(v));
 			return -1;
 		}
 		return 0;
@@ -352,26 +349,25 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 		return schema_load_array(f, v, base, path, errs);
 	}
 	util_errs_add(errs, "%s: expected %s, got %s", path,
-		      schema_type_name(f->type), schema_json_type(v));
+	    schema_type_name(f->type), schema_json_type(v));
 	return -1;
 }
 
 int
 schema_load(const struct schema_field *table, struct json_object *obj,
-	    void *base, const char *path, struct util_errs *errs)
+    void *base, const char *path, struct util_errs *errs)
 {
 	char sub[256];
 	int bad = 0;
 
 	if (!json_object_is_type(obj, json_type_object)) {
 		util_errs_add(errs, "%s: expected object, got %s",
-			      path[0] ? path : "(top level)",
-			      obj ? schema_json_type(obj) : "null");
+		    path[0] ? path : "(top level)",
+		    obj ? schema_json_type(obj) : "null");
 		schema_defaults(table, base);
 		return -1;
 	}
-	json_object_object_foreach(obj, key, val)
-	{
+	json_object_object_foreach (obj, key, val) {
 		const struct schema_field *f;
 		(void)val;
 		for (f = table; f->name != NULL; f++)
@@ -412,8 +408,8 @@ schema_free(const struct schema_field *table, void *base)
 		} else if (f->type == SCHEMA_ARRAY) {
 			struct schema_array *a = (void *)p;
 			for (size_t i = 0; i < a->n; i++)
-				schema_free(f->sub,
-					    (char *)a->v + i * f->elem_size);
+				schema_free(
+				    f->sub, (char *)a->v + i * f->elem_size);
 			free(a->v);
 			a->v = NULL;
 			a->n = 0;
@@ -434,14 +430,14 @@ schema_help(const struct schema_field *table, const char *path, FILE *f)
 			continue;
 		case SCHEMA_ARRAY:
 			fprintf(f, "%-28s array (%lld..%lld)  %s\n", sub,
-				s->min, s->max, s->help);
-			snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub),
-				 "[]");
+			    s->min, s->max, s->help);
+			snprintf(
+			    sub + strlen(sub), sizeof(sub) - strlen(sub), "[]");
 			schema_help(s->sub, sub, f);
 			continue;
 		case SCHEMA_INT:
-			fprintf(f, "%-28s integer %lld..%lld", sub, s->min,
-				s->max);
+			fprintf(
+			    f, "%-28s integer %lld..%lld", sub, s->min, s->max);
 			break;
 		case SCHEMA_ENUM:
 			schema_enum_list(s, list, sizeof(list));

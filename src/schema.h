@@ -16,8 +16,8 @@
 
 struct json_object;
 
-#define SCHEMA_MAX_DEPTH 32		/* JSON nesting accepted */
-#define SCHEMA_MAX_FILE (1024 * 1024)	/* config and layout files */
+#define SCHEMA_MAX_DEPTH 32                    /* JSON nesting accepted */
+#define SCHEMA_MAX_FILE  ((size_t)1024 * 1024) /* config and layout files */
 
 enum schema_type {
 	SCHEMA_STRING, /* char[max] inline; max is the buffer size */
@@ -38,21 +38,20 @@ struct schema_field {
 	const char *name;
 	enum schema_type type;
 	size_t offset;
-	long long min, max;	      /* INT bounds; STRING size; ARRAY count */
-	const char *def;	      /* default as text, NULL for none */
+	long long min, max; /* INT bounds; STRING size; ARRAY count */
+	const char *def;    /* default as text, NULL for none */
 	int required;
-	const char *const *names;     /* ENUM values, NULL-terminated */
+	const char *const *names;       /* ENUM values, NULL-terminated */
 	const struct schema_field *sub; /* OBJECT and ARRAY element */
-	size_t elem_size;	      /* ARRAY element size */
+	size_t elem_size;               /* ARRAY element size */
 	const char *help;
 };
 
 /* Parse text as strict JSON with depth and trailing-byte checks. */
-struct json_object *schema_parse_text(const char *text, size_t len,
-				      const char *what, struct util_errs *errs);
+struct json_object *schema_parse_text(
+    const char *text, size_t len, const char *what, struct util_errs *errs);
 /* Read and parse a JSON file of at most SCHEMA_MAX_FILE bytes. */
-struct json_object *schema_parse_file(const char *path,
-				      struct util_errs *errs);
+struct json_object *schema_parse_file(const char *path, struct util_errs *errs);
 
 /*
  * Load obj into base according to table.  Every problem is added to errs
@@ -60,7 +59,7 @@ struct json_object *schema_parse_file(const char *path,
  * was found.  Defaults are applied to absent keys.
  */
 int schema_load(const struct schema_field *table, struct json_object *obj,
-		void *base, const char *path, struct util_errs *errs);
+    void *base, const char *path, struct util_errs *errs);
 
 /* Apply defaults only (an absent object). */
 void schema_defaults(const struct schema_field *table, void *base);

@@ -48,8 +48,8 @@ snapshot_flush(png_structp png)
 }
 
 unsigned char *
-snapshot_encode(const uint32_t *px, int w, int h, size_t *len, char *err,
-		size_t errlen)
+snapshot_encode(
+    const uint32_t *px, int w, int h, size_t *len, char *err, size_t errlen)
 {
 	struct snapshot_buf buf = { NULL, 0, 0 };
 	png_structp png;
@@ -71,16 +71,17 @@ snapshot_encode(const uint32_t *px, int w, int h, size_t *len, char *err,
 	}
 	png_set_write_fn(png, &buf, snapshot_buf_write, snapshot_flush);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-		     PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	    PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+	    PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_write_info(png, info);
 	row = util_calloc((size_t)w, 3);
 	for (int y = 0; y < h; y++) {
 		for (int x = 0; x < w; x++) {
 			uint32_t p = px[(size_t)y * (size_t)w + (size_t)x];
-			row[x * 3] = (unsigned char)(p >> 16);
-			row[x * 3 + 1] = (unsigned char)(p >> 8);
-			row[x * 3 + 2] = (unsigned char)p;
+			unsigned char *o = row + (size_t)x * 3;
+			o[0] = (unsigned char)(p >> 16);
+			o[1] = (unsigned char)(p >> 8);
+			o[2] = (unsigned char)p;
 		}
 		png_write_row(png, row);
 	}
@@ -93,7 +94,7 @@ snapshot_encode(const uint32_t *px, int w, int h, size_t *len, char *err,
 
 int
 snapshot_write(const char *path, const uint32_t *px, int w, int h, char *err,
-	       size_t errlen)
+    size_t errlen)
 {
 	size_t len;
 	unsigned char *data = snapshot_encode(px, w, h, &len, err, errlen);
@@ -125,7 +126,7 @@ snapshot_read(const char *path, int *w, int *h, char *err, size_t errlen)
 		return NULL;
 	}
 	img.format = PNG_FORMAT_RGBA;
-	rgba = util_calloc(PNG_IMAGE_SIZE(img), 1);
+	rgba = util_calloc((size_t)img.width * img.height, 4);
 	if (!png_image_finish_read(&img, NULL, rgba, 0, NULL)) {
 		snprintf(err, errlen, "%s: %s", path, img.message);
 		free(rgba);
@@ -136,8 +137,8 @@ snapshot_read(const char *path, int *w, int *h, char *err, size_t errlen)
 	px = util_calloc((size_t)*w * (size_t)*h, sizeof(*px));
 	for (size_t i = 0; i < (size_t)*w * (size_t)*h; i++)
 		px[i] = (uint32_t)rgba[i * 4 + 3] << 24 |
-			(uint32_t)rgba[i * 4] << 16 |
-			(uint32_t)rgba[i * 4 + 1] << 8 | rgba[i * 4 + 2];
+		    (uint32_t)rgba[i * 4] << 16 |
+		    (uint32_t)rgba[i * 4 + 1] << 8 | rgba[i * 4 + 2];
 	free(rgba);
 	return px;
 }

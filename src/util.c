@@ -154,8 +154,8 @@ util_strlcpy(char *dst, const char *src, size_t size)
 }
 
 char *
-util_read_file(const char *path, size_t max, size_t *len, char *err,
-	       size_t errlen)
+util_read_file(
+    const char *path, size_t max, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -173,7 +173,7 @@ util_read_file(const char *path, size_t max, size_t *len, char *err,
 	}
 	if ((size_t)st.st_size > max) {
 		snprintf(err, errlen, "%s: %lld bytes, more than the limit %zu",
-			 path, (long long)st.st_size, max);
+		    path, (long long)st.st_size, max);
 		goto fail;
 	}
 	buf = util_calloc(1, max + 1);
@@ -189,8 +189,8 @@ util_read_file(const char *path, size_t max, size_t *len, char *err,
 			break;
 		have += (size_t)r;
 		if (have > max) {
-			snprintf(err, errlen, "%s: more than the limit %zu bytes",
-				 path, max);
+			snprintf(err, errlen,
+			    "%s: more than the limit %zu bytes", path, max);
 			goto fail;
 		}
 	}
@@ -206,8 +206,8 @@ fail:
 }
 
 int
-util_write_file_atomic(const char *path, const void *data, size_t len,
-		       char *err, size_t errlen)
+util_write_file_atomic(
+    const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
 	char tmp[4096];
 	const char *p = data;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define UTIL_ERRS_MAX 64 /* errors kept per input; more are counted */
-#define UTIL_ERR_LEN 256
+#define UTIL_ERR_LEN  256
 
 struct util_errs {
 	char msg[UTIL_ERRS_MAX][UTIL_ERR_LEN];
@@ -20,7 +20,7 @@ struct util_errs {
 };
 
 void util_errs_add(struct util_errs *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 size_t util_errs_count(const struct util_errs *e);
 /* Log every error at error level, each line starting with prefix. */
 void util_errs_log(const struct util_errs *e, const char *prefix);
@@ -39,12 +39,12 @@ int util_strlcpy(char *dst, const char *src, size_t size);
  * Read a whole regular file of at most max bytes into a NUL-terminated
  * buffer the caller frees.  On failure fill err and return NULL.
  */
-char *util_read_file(const char *path, size_t max, size_t *len, char *err,
-		     size_t errlen);
+char *util_read_file(
+    const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
 /* Write data to path atomically (temp file in the same dir + rename). */
-int util_write_file_atomic(const char *path, const void *data, size_t len,
-			   char *err, size_t errlen);
+int util_write_file_atomic(
+    const char *path, const void *data, size_t len, char *err, size_t errlen);
 
 /* Directory part of path into dir ("." when there is none). */
 void util_dirname(const char *path, char *dir, size_t size);

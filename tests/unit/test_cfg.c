@@ -9,7 +9,7 @@
 #include "fixture.h"
 
 #define LAYOUT_64x32                                                        \
-	"{\"width\":64,\"height\":32,\"regions\":[{\"name\":\"a\",\"x\":0,"  \
+	"{\"width\":64,\"height\":32,\"regions\":[{\"name\":\"a\",\"x\":0," \
 	"\"y\":0,\"w\":64,\"h\":32,\"widgets\":[{\"type\":\"text\","        \
 	"\"text\":\"x\"}]}]}"
 
@@ -50,7 +50,7 @@ test_cfg_good_file_with_defaults_and_relative_paths(void **state)
 	struct cfg *c = load("{\"layout\":\"l.json\",\"fonts_dir\":\"f\","
 			     "\"display\":{\"system\":\"dummy\",\"width\":64,"
 			     "\"height\":32,\"snapshot_file\":\"s.png\"}}",
-			     &e);
+	    &e);
 	char want[600];
 
 	(void)state;
@@ -80,21 +80,23 @@ test_cfg_reports_all_three_mistakes(void **state)
 
 	(void)state;
 	fixture_write(dir, "bad.json",
-		      "{\"width\":64,\"height\":32,\"regions\":[{\"name\":"
-		      "\"a\",\"x\":0,\"y\":0,\"w\":64,\"h\":32,\"widgets\":["
-		      "{\"type\":\"text\",\"font\":\"nope\"}]}]}");
+	    "{\"width\":64,\"height\":32,\"regions\":[{\"name\":"
+	    "\"a\",\"x\":0,\"y\":0,\"w\":64,\"h\":32,\"widgets\":["
+	    "{\"type\":\"text\",\"font\":\"nope\"}]}]}");
 	c = load("{\"layout\":\"bad.json\",\"timezone\":\"Mars/Olympus\","
 		 "\"display\":{\"system\":\"dummy\",\"width\":64,"
 		 "\"height\":32,\"fps\":500}}",
-		 &e);
+	    &e);
 	fixture_dump(&e);
 	assert_null(c);
 	assert_int_equal(util_errs_count(&e), 3);
 	assert_true(fixture_has(&e, "c.json: display.fps: 500 not in 1..120"));
-	assert_true(fixture_has(&e, "c.json: timezone: unknown time zone "
-				    "\"Mars/Olympus\""));
-	assert_true(fixture_has(&e, "bad.json: regions[0].widgets[0].font: "
-				    "unknown font \"nope\""));
+	assert_true(fixture_has(&e,
+	    "c.json: timezone: unknown time zone "
+	    "\"Mars/Olympus\""));
+	assert_true(fixture_has(&e,
+	    "bad.json: regions[0].widgets[0].font: "
+	    "unknown font \"nope\""));
 }
 
 static void
@@ -103,7 +105,7 @@ test_cfg_layout_must_match_display(void **state)
 	struct util_errs e;
 	struct cfg *c = load("{\"layout\":\"l.json\",\"display\":{"
 			     "\"width\":192,\"height\":96}}",
-			     &e);
+	    &e);
 
 	(void)state;
 	assert_null(c);
@@ -121,7 +123,7 @@ test_cfg_missing_layout_and_required_key(void **state)
 	assert_true(fixture_has(&e, "c.json: layout: required"));
 	c = load("{\"layout\":\"gone.json\",\"display\":{\"width\":64,"
 		 "\"height\":32}}",
-		 &e);
+	    &e);
 	assert_null(c);
 	assert_true(fixture_has(&e, "gone.json: No such file or directory"));
 }
@@ -158,7 +160,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cfg_good_file_with_defaults_and_relative_paths),
+		cmocka_unit_test(
+		    test_cfg_good_file_with_defaults_and_relative_paths),
 		cmocka_unit_test(test_cfg_reports_all_three_mistakes),
 		cmocka_unit_test(test_cfg_layout_must_match_display),
 		cmocka_unit_test(test_cfg_missing_layout_and_required_key),

@@ -44,14 +44,14 @@ test_layout_loads_regions_widgets_and_pages(void **state)
 {
 	struct util_errs e;
 	struct layout *l = load(
-		"{\"width\":64,\"height\":32,\"regions\":["
-		"{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":64,\"h\":16,"
-		"\"widgets\":[{\"type\":\"text\",\"text\":\"Hi\","
-		"\"align\":\"right\",\"color\":\"#00FF00\"}]},"
-		"{\"name\":\"b\",\"x\":0,\"y\":16,\"w\":64,\"h\":16,\"pages\":["
-		"{\"duration_ms\":1000,\"widgets\":[{\"type\":\"clock\"}]},"
-		"{\"widgets\":[{\"type\":\"image\",\"file\":\"logo.png\"}]}]}]}",
-		&e);
+	    "{\"width\":64,\"height\":32,\"regions\":["
+	    "{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":64,\"h\":16,"
+	    "\"widgets\":[{\"type\":\"text\",\"text\":\"Hi\","
+	    "\"align\":\"right\",\"color\":\"#00FF00\"}]},"
+	    "{\"name\":\"b\",\"x\":0,\"y\":16,\"w\":64,\"h\":16,\"pages\":["
+	    "{\"duration_ms\":1000,\"widgets\":[{\"type\":\"clock\"}]},"
+	    "{\"widgets\":[{\"type\":\"image\",\"file\":\"logo.png\"}]}]}]}",
+	    &e);
 	const struct layout_region *r;
 	const struct layout_widget *w;
 	size_t n;
@@ -73,11 +73,11 @@ test_layout_loads_regions_widgets_and_pages(void **state)
 	w = layout_region_widgets(&r[1], 1, &n);
 	assert_int_equal(w->type, LAYOUT_WIDGET_IMAGE);
 	assert_non_null(strstr(w->image, "/logo.png"));
-	assert_int_equal(((struct layout_page *)r[1].pages.v)[1].duration_ms,
-			 5000);
+	assert_int_equal(
+	    ((struct layout_page *)r[1].pages.v)[1].duration_ms, 5000);
 	/* Built-in fonts are found in fonts_dir. */
-	assert_string_equal(layout_font_find(l, "large")->file,
-			    "/fonts/tafel-large.bdf");
+	assert_string_equal(
+	    layout_font_find(l, "large")->file, "/fonts/tafel-large.bdf");
 	layout_free(l);
 }
 
@@ -85,25 +85,29 @@ static void
 test_layout_errors_name_file_and_path(void **state)
 {
 	struct util_errs e;
-	struct layout *l = load(
-		"{\"width\":64,\"height\":32,\"regions\":["
-		"{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":70,\"h\":16,"
-		"\"widgets\":[{\"type\":\"text\",\"font\":\"nope\"}]},"
-		"{\"name\":\"a\",\"x\":0,\"y\":16,\"w\":64,\"h\":16,"
-		"\"widgets\":[{\"type\":\"text\",\"x\":60,\"w\":10}]}]}",
+	struct layout *l =
+	    load("{\"width\":64,\"height\":32,\"regions\":["
+		 "{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":70,\"h\":16,"
+		 "\"widgets\":[{\"type\":\"text\",\"font\":\"nope\"}]},"
+		 "{\"name\":\"a\",\"x\":0,\"y\":16,\"w\":64,\"h\":16,"
+		 "\"widgets\":[{\"type\":\"text\",\"x\":60,\"w\":10}]}]}",
 		&e);
 
 	(void)state;
 	fixture_dump(&e);
 	assert_null(l);
-	assert_true(fixture_has(&e, "l.json: regions[0]: region \"a\" 0,0 "
-				    "70x16 outside the board (64x32)"));
-	assert_true(fixture_has(&e, "l.json: regions[0].widgets[0].font: "
-				    "unknown font \"nope\""));
-	assert_true(fixture_has(&e, "l.json: regions[1].name: \"a\" already "
-				    "used by regions[0]"));
-	assert_true(fixture_has(&e, "l.json: regions[1].widgets[0]: widget "
-				    "60,0 10x16 outside its region"));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[0]: region \"a\" 0,0 "
+	    "70x16 outside the board (64x32)"));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[0].widgets[0].font: "
+	    "unknown font \"nope\""));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[1].name: \"a\" already "
+	    "used by regions[0]"));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[1].widgets[0]: widget "
+	    "60,0 10x16 outside its region"));
 	assert_int_equal(util_errs_count(&e), 4);
 }
 
@@ -114,57 +118,60 @@ test_layout_needs_widgets_or_pages(void **state)
 	struct layout *l = load("{\"width\":64,\"height\":32,\"regions\":["
 				"{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":8,"
 				"\"h\":8}]}",
-				&e);
+	    &e);
 
 	(void)state;
 	assert_null(l);
-	assert_true(fixture_has(&e, "regions[0]: give either widgets or pages"));
+	assert_true(
+	    fixture_has(&e, "regions[0]: give either widgets or pages"));
 }
 
 static void
 test_layout_image_must_exist(void **state)
 {
 	struct util_errs e;
-	struct layout *l = load(
-		"{\"width\":64,\"height\":32,\"regions\":["
-		"{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":8,\"h\":8,\"widgets\":["
-		"{\"type\":\"image\",\"file\":\"missing.png\"},"
-		"{\"type\":\"image\"}]}]}",
+	struct layout *l =
+	    load("{\"width\":64,\"height\":32,\"regions\":["
+		 "{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":8,\"h\":8,\"widgets\":["
+		 "{\"type\":\"image\",\"file\":\"missing.png\"},"
+		 "{\"type\":\"image\"}]}]}",
 		&e);
 
 	(void)state;
 	fixture_dump(&e);
 	assert_null(l);
 	assert_true(fixture_has(&e, "regions[0].widgets[0].file: cannot read"));
-	assert_true(fixture_has(&e, "regions[0].widgets[1].file: required for "
-				    "an image widget"));
+	assert_true(fixture_has(&e,
+	    "regions[0].widgets[1].file: required for "
+	    "an image widget"));
 }
 
 static void
 test_layout_extra_fonts_resolve_and_override(void **state)
 {
 	struct util_errs e;
-	struct layout *l = load(
-		"{\"width\":64,\"height\":32,\"fonts\":["
-		"{\"name\":\"small\",\"file\":\"extra.bdf\",\"size\":12},"
-		"{\"name\":\"x\",\"file\":\"nothere.bdf\",\"size\":12}],"
-		"\"regions\":[{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":8,\"h\":8,"
-		"\"widgets\":[{\"type\":\"text\",\"font\":\"x\"}]}]}",
+	struct layout *l =
+	    load("{\"width\":64,\"height\":32,\"fonts\":["
+		 "{\"name\":\"small\",\"file\":\"extra.bdf\",\"size\":12},"
+		 "{\"name\":\"x\",\"file\":\"nothere.bdf\",\"size\":12}],"
+		 "\"regions\":[{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":8,\"h\":8,"
+		 "\"widgets\":[{\"type\":\"text\",\"font\":\"x\"}]}]}",
 		&e);
 
 	(void)state;
 	assert_null(l);
-	assert_true(fixture_has(&e, "fonts[1].file: cannot read \"nothere.bdf\""));
+	assert_true(
+	    fixture_has(&e, "fonts[1].file: cannot read \"nothere.bdf\""));
 	assert_int_equal(util_errs_count(&e), 1);
 
 	l = load("{\"width\":64,\"height\":32,\"fonts\":["
 		 "{\"name\":\"small\",\"file\":\"extra.bdf\",\"size\":12}],"
 		 "\"regions\":[{\"name\":\"a\",\"x\":0,\"y\":0,\"w\":8,\"h\":8,"
 		 "\"widgets\":[{\"type\":\"text\",\"font\":\"small\"}]}]}",
-		 &e);
+	    &e);
 	assert_non_null(l);
-	assert_non_null(strstr(layout_font_find(l, "small")->file,
-			       "/extra.bdf"));
+	assert_non_null(
+	    strstr(layout_font_find(l, "small")->file, "/extra.bdf"));
 	assert_int_equal(layout_font_find(l, "small")->size, 12);
 	assert_non_null(layout_font_find(l, "medium"));
 	layout_free(l);

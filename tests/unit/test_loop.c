@@ -137,7 +137,6 @@ test_loop_dispatches_fd_events(void **state)
 	close(p[1]);
 }
 
-
 static void
 test_loop_idle_wait_does_not_spin(void **state)
 {
@@ -169,7 +168,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loop_timers_fire_in_deadline_order),
-		cmocka_unit_test(test_loop_timer_disarms_before_callback_and_can_rearm),
+		cmocka_unit_test(
+		    test_loop_timer_disarms_before_callback_and_can_rearm),
 		cmocka_unit_test(test_loop_dispatches_fd_events),
 		cmocka_unit_test(test_loop_idle_wait_does_not_spin),
 		cmocka_unit_test(test_loop_fd_del_unknown_fails),

@@ -32,9 +32,9 @@ static const char *const modes[] = { "fast", "slow", NULL };
 
 static const struct schema_field item_schema[] = {
 	{ "label", SCHEMA_STRING, offsetof(struct item, label), 1, 8, NULL, 1,
-	  NULL, NULL, 0, "label" },
+	    NULL, NULL, 0, "label" },
 	{ "n", SCHEMA_INT, offsetof(struct item, n), 0, 9, "0", 0, NULL, NULL,
-	  0, "n" },
+	    0, "n" },
 	{ NULL },
 };
 
@@ -45,19 +45,19 @@ static const struct schema_field sub_schema[] = {
 
 static const struct schema_field conf_schema[] = {
 	{ "name", SCHEMA_STRING, offsetof(struct conf, name), 1, 16, NULL, 1,
-	  NULL, NULL, 0, "name" },
-	{ "count", SCHEMA_INT, offsetof(struct conf, count), 5, 86400, "30",
-	  0, NULL, NULL, 0, "count" },
+	    NULL, NULL, 0, "name" },
+	{ "count", SCHEMA_INT, offsetof(struct conf, count), 5, 86400, "30", 0,
+	    NULL, NULL, 0, "count" },
 	{ "on", SCHEMA_BOOL, offsetof(struct conf, on), 0, 0, "true", 0, NULL,
-	  NULL, 0, "on" },
+	    NULL, 0, "on" },
 	{ "mode", SCHEMA_ENUM, offsetof(struct conf, mode), 0, 0, "slow", 0,
-	  modes, NULL, 0, "mode" },
-	{ "color", SCHEMA_COLOR, offsetof(struct conf, color), 0, 0,
-	  "#102030", 0, NULL, NULL, 0, "color" },
-	{ "sub", SCHEMA_OBJECT, offsetof(struct conf, sub), 0, 0, NULL, 0,
-	  NULL, sub_schema, 0, "sub" },
+	    modes, NULL, 0, "mode" },
+	{ "color", SCHEMA_COLOR, offsetof(struct conf, color), 0, 0, "#102030",
+	    0, NULL, NULL, 0, "color" },
+	{ "sub", SCHEMA_OBJECT, offsetof(struct conf, sub), 0, 0, NULL, 0, NULL,
+	    sub_schema, 0, "sub" },
 	{ "items", SCHEMA_ARRAY, offsetof(struct conf, items), 0, 3, NULL, 0,
-	  NULL, item_schema, sizeof(struct item), "items" },
+	    NULL, item_schema, sizeof(struct item), "items" },
 	{ NULL },
 };
 
@@ -115,10 +115,10 @@ test_schema_reads_every_type(void **state)
 {
 	struct conf c;
 	struct util_errs *e = load(
-		"{\"name\":\"abc\",\"count\":60,\"on\":false,\"mode\":\"fast\","
-		"\"color\":\"#ff000080\",\"sub\":{\"depth\":5},"
-		"\"items\":[{\"label\":\"a\",\"n\":1},{\"label\":\"b\"}]}",
-		&c);
+	    "{\"name\":\"abc\",\"count\":60,\"on\":false,\"mode\":\"fast\","
+	    "\"color\":\"#ff000080\",\"sub\":{\"depth\":5},"
+	    "\"items\":[{\"label\":\"a\",\"n\":1},{\"label\":\"b\"}]}",
+	    &c);
 
 	(void)state;
 	dump(e);
@@ -140,10 +140,10 @@ static void
 test_schema_reports_every_error_with_path(void **state)
 {
 	struct conf c;
-	struct util_errs *e = load(
-		"{\"count\":3,\"on\":\"yes\",\"mode\":\"turbo\",\"colour\":1,"
-		"\"color\":\"red\",\"sub\":{\"depth\":9},"
-		"\"items\":[{\"n\":10}]}",
+	struct util_errs *e =
+	    load("{\"count\":3,\"on\":\"yes\",\"mode\":\"turbo\",\"colour\":1,"
+		 "\"color\":\"red\",\"sub\":{\"depth\":9},"
+		 "\"items\":[{\"n\":10}]}",
 		&c);
 
 	(void)state;
@@ -153,8 +153,9 @@ test_schema_reports_every_error_with_path(void **state)
 	assert_true(has(e, "on: expected boolean, got string"));
 	assert_true(has(e, "mode: \"turbo\" is not one of fast, slow"));
 	assert_true(has(e, "colour: unknown key"));
-	assert_true(has(e, "color: \"red\" is not a colour \"#RRGGBB\" or "
-			   "\"#RRGGBBAA\""));
+	assert_true(has(e,
+	    "color: \"red\" is not a colour \"#RRGGBB\" or "
+	    "\"#RRGGBBAA\""));
 	assert_true(has(e, "sub.depth: 9 not in 1..5"));
 	assert_true(has(e, "items[0].label: required"));
 	assert_true(has(e, "items[0].n: 10 not in 0..9"));
@@ -208,9 +209,9 @@ test_schema_array_bounds(void **state)
 {
 	struct conf c;
 	struct util_errs *e = load(
-		"{\"name\":\"x\",\"items\":[{\"label\":\"a\"},{\"label\":\"a\"},"
-		"{\"label\":\"a\"},{\"label\":\"a\"}]}",
-		&c);
+	    "{\"name\":\"x\",\"items\":[{\"label\":\"a\"},{\"label\":\"a\"},"
+	    "{\"label\":\"a\"},{\"label\":\"a\"}]}",
+	    &c);
 
 	(void)state;
 	assert_true(has(e, "items: 4 elements, not in 0..3"));
@@ -222,8 +223,8 @@ static void
 test_schema_invalid_json_names_line_and_column(void **state)
 {
 	struct conf c;
-	struct util_errs *e = load("{\n  \"name\": \"x\",\n  \"count\": ,\n}",
-				   &c);
+	struct util_errs *e =
+	    load("{\n  \"name\": \"x\",\n  \"count\": ,\n}", &c);
 
 	(void)state;
 	dump(e);
@@ -323,8 +324,10 @@ main(void)
 		cmocka_unit_test(test_schema_int_types_are_strict),
 		cmocka_unit_test(test_schema_string_too_long_or_empty),
 		cmocka_unit_test(test_schema_array_bounds),
-		cmocka_unit_test(test_schema_invalid_json_names_line_and_column),
-		cmocka_unit_test(test_schema_rejects_trailing_bytes_and_truncation),
+		cmocka_unit_test(
+		    test_schema_invalid_json_names_line_and_column),
+		cmocka_unit_test(
+		    test_schema_rejects_trailing_bytes_and_truncation),
 		cmocka_unit_test(test_schema_rejects_deep_nesting),
 		cmocka_unit_test(test_schema_top_level_must_be_object),
 		cmocka_unit_test(test_schema_duplicate_keys_last_wins),

@@ -20,13 +20,13 @@ test_util_iso8601_zulu_and_offsets(void **state)
 	(void)state;
 	assert_int_equal(util_parse_iso8601("2026-11-29T08:15:00Z", &t), 0);
 	assert_int_equal(t, 1795940100000LL);
-	assert_int_equal(util_parse_iso8601("2026-11-29T09:15:00+01:00", &t),
-			 0);
+	assert_int_equal(
+	    util_parse_iso8601("2026-11-29T09:15:00+01:00", &t), 0);
 	assert_int_equal(t, 1795940100000LL);
 	assert_int_equal(util_parse_iso8601("2026-11-29T09:15:00+0100", &t), 0);
 	assert_int_equal(t, 1795940100000LL);
-	assert_int_equal(util_parse_iso8601("2026-11-29 07:15:00-01:00", &t),
-			 0);
+	assert_int_equal(
+	    util_parse_iso8601("2026-11-29 07:15:00-01:00", &t), 0);
 	assert_int_equal(t, 1795940100000LL);
 }
 
@@ -37,7 +37,7 @@ test_util_iso8601_fractions_of_any_length(void **state)
 
 	(void)state;
 	assert_int_equal(
-		util_parse_iso8601("2026-11-29T08:15:00.123456789Z", &t), 0);
+	    util_parse_iso8601("2026-11-29T08:15:00.123456789Z", &t), 0);
 	assert_int_equal(t, 1795940100123LL);
 	assert_int_equal(util_parse_iso8601("2026-11-29T08:15:00.5Z", &t), 0);
 	assert_int_equal(t, 1795940100500LL);
@@ -62,9 +62,16 @@ static void
 test_util_iso8601_rejects_garbage(void **state)
 {
 	static const char *const bad[] = {
-		"", "2026", "2026-11-29", "2026-11-29T", "2026-11-29T08:15:00Zx",
-		"2026-11-29T08:15:00+1", "2026-11-29T08:15:00.Z",
-		"2026-13-29T08:15:00Z", "29.11.2026 08:15", "2026-11-29T08:15:00+25:00",
+		"",
+		"2026",
+		"2026-11-29",
+		"2026-11-29T",
+		"2026-11-29T08:15:00Zx",
+		"2026-11-29T08:15:00+1",
+		"2026-11-29T08:15:00.Z",
+		"2026-13-29T08:15:00Z",
+		"29.11.2026 08:15",
+		"2026-11-29T08:15:00+25:00",
 	};
 	int64_t t;
 
@@ -124,15 +131,15 @@ test_util_write_atomic_replaces_file(void **state)
 	(void)state;
 	close(fd);
 	assert_int_equal(
-		util_write_file_atomic(path, "new", 3, err, sizeof(err)), 0);
+	    util_write_file_atomic(path, "new", 3, err, sizeof(err)), 0);
 	buf = util_read_file(path, 100, &len, err, sizeof(err));
 	assert_non_null(buf);
 	assert_string_equal(buf, "new");
 	free(buf);
 	unlink(path);
-	assert_int_equal(util_write_file_atomic("/nonexistent/dir/x", "a", 1,
-						err, sizeof(err)),
-			 -1);
+	assert_int_equal(util_write_file_atomic(
+			     "/nonexistent/dir/x", "a", 1, err, sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "/nonexistent/dir/x"));
 }
 
