@@ -47,6 +47,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/%)
 
 .PHONY: all deps run test check lint format format-check install clean \
+	demo-picture \
 	update-golden unit integration systemd-check
 
 all: $(B)/tafeld
@@ -78,8 +79,17 @@ run:
 	@mkdir -p $(B)/demo
 	@echo "tafel demo: the board is drawn by DirectFB (system=dummy);"
 	@echo "  open $(B)/demo/board.png to see it (rewritten every second);"
-	@echo "  Ctrl-C stops, 'kill -HUP <pid>' reloads examples/demo.json."
+	@echo "  Ctrl-C stops; edit examples/demo.json or the layout, then"
+	@echo "  'pkill -HUP -x tafeld' reloads them."
 	exec $(B)/tafeld -c examples/demo.json
+
+# The README's picture of the demo board, rendered by tafeld itself.
+demo-picture: $(B)/tafeld
+	@mkdir -p docs $(B)/demo
+	$(B)/tafeld --once --snapshot $(B)/demo/demo-board.png \
+		-c examples/demo.json --now 2026-11-29T08:15:00+01:00
+	python3 tools/ledview.py $(B)/demo/demo-board.png docs/demo-board.png \
+		--scale 5 --dots
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; timeout 300 $$t; done
@@ -94,6 +104,7 @@ test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@$(MAKE) --no-print-directory unit integration systemd-check
+	python3 tools/mkfonts.py --check
 
 check: test
 

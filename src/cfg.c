@@ -91,12 +91,24 @@ cfg_help(FILE *f)
 static int
 cfg_resolve(char *p, size_t size, const char *dir)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], real[PATH_MAX], parent[PATH_MAX];
+	const char *base;
 
 	if (p[0] == '\0' || p[0] == '/')
 		return 0;
 	if (util_path_join(tmp, sizeof(tmp), dir, p) != 0)
 		return -1;
+	/*
+	 * Canonical paths read better in logs than "examples/../layouts";
+	 * a file that does not exist yet (a snapshot) keeps its name.
+	 */
+	if (realpath(tmp, real) != NULL)
+		return util_strlcpy(p, real, size);
+	util_dirname(tmp, parent, sizeof(parent));
+	base = strrchr(tmp, '/');
+	if (base != NULL && realpath(parent, real) != NULL &&
+	    util_path_join(parent, sizeof(parent), real, base + 1) == 0)
+		return util_strlcpy(p, parent, size);
 	return util_strlcpy(p, tmp, size);
 }
 

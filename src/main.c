@@ -44,6 +44,7 @@ struct app {
 	int64_t snapshot_last;    /* monotonic ms of the last snapshot_file */
 	uint64_t snapshot_frames; /* frame count at the last snapshot_file */
 	int present_failed;
+	int debug; /* -d: debug level whatever the config says */
 	int exit_code;
 };
 
@@ -65,6 +66,16 @@ usage(FILE *f)
 	    "  --help-config    print the configuration and layout "
 	    "reference\n",
 	    CFG_DEFAULT_PATH);
+}
+
+static void
+apply_log_level(const struct app *a)
+{
+	if (a->debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	else
+		log_set_level((enum log_level)(a->cfg->log_level +
+					       LOG_LEVEL_ERR));
 }
 
 static void
@@ -207,7 +218,7 @@ reload(struct app *a)
 	cfg_free(a->cfg);
 	a->cfg = c;
 	a->render = r;
-	log_set_level((enum log_level)(c->log_level + LOG_LEVEL_ERR));
+	apply_log_level(a);
 	apply_timezone(c);
 	a->anim_start = util_mono_ms();
 	loop_timer_at(a->render_timer, a->anim_start);
@@ -262,7 +273,7 @@ setup(struct app *a, const char *path, int check_only)
 	a->cfg = cfg_load(path, errs);
 	if (a->cfg == NULL)
 		goto fail;
-	log_set_level((enum log_level)(a->cfg->log_level + LOG_LEVEL_ERR));
+	apply_log_level(a);
 	apply_timezone(a->cfg);
 	dc = a->cfg->display;
 	if (check_only)
@@ -370,7 +381,7 @@ main(int argc, char **argv)
 	};
 	struct app a;
 	const char *conf = CFG_DEFAULT_PATH, *snap = NULL, *now = NULL;
-	int ch, check = 0, once = 0, debug = 0, rc;
+	int ch, check = 0, once = 0, rc;
 	sigset_t mask;
 
 	memset(&a, 0, sizeof(a));
@@ -381,7 +392,7 @@ main(int argc, char **argv)
 			conf = optarg;
 			break;
 		case 'd':
-			debug = 1;
+			a.debug = 1;
 			break;
 		case 'n':
 			check = 1;
@@ -433,8 +444,6 @@ main(int argc, char **argv)
 			fprintf(stderr, "configuration has errors\n");
 		return 1;
 	}
-	if (debug)
-		log_set_level(LOG_LEVEL_DEBUG);
 	if (check) {
 		printf("configuration OK\n");
 		rc = 0;

@@ -79,7 +79,7 @@ def main():
     if len(args) != 2 or not 1 <= scale <= 32:
         sys.exit(__doc__)
     w, h, rows = read_png(args[0])
-    r = scale / 2 - (0.6 if dots else 0)
+    r = scale / 2 - (0.3 if dots else 0)
     mask = [[(not dots) or ((x + 0.5 - scale / 2) ** 2 +
              (y + 0.5 - scale / 2) ** 2 <= r * r)
              for x in range(scale)] for y in range(scale)]
