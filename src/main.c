@@ -74,8 +74,8 @@ apply_log_level(const struct app *a)
 	if (a->debug)
 		log_set_level(LOG_LEVEL_DEBUG);
 	else
-		log_set_level((enum log_level)(a->cfg->log_level +
-					       LOG_LEVEL_ERR));
+		log_set_level(
+		    (enum log_level)(a->cfg->log_level + LOG_LEVEL_ERR));
 }
 
 static void
