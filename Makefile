@@ -48,7 +48,7 @@ UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/%)
 
 .PHONY: all deps run test check lint format format-check install clean \
 	demo-picture \
-	update-golden unit integration systemd-check
+	update-golden unit integration systemd-check install-check
 
 all: $(B)/tafeld
 
@@ -97,13 +97,17 @@ unit: $(UNIT_BINS)
 integration: $(B)/tafeld
 	python3 tests/integration/run.py $(B)/tafeld
 
+install-check: $(B)/tafeld
+	tests/install/check.sh
+
 systemd-check: $(B)/tafeld
 	tests/systemd/check.sh systemd/tafeld.service $(B)/tafeld
 
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory unit integration systemd-check
+	@$(MAKE) --no-print-directory unit integration systemd-check \
+		install-check
 	python3 tools/mkfonts.py --check
 
 check: test
@@ -140,11 +144,13 @@ install: $(B)/tafeld
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 $(B)/tafeld $(DESTDIR)$(BINDIR)/tafeld
 	install -m 644 fonts/*.bdf fonts/README $(DESTDIR)$(DATADIR)/fonts/
+	install -d $(DESTDIR)$(DATADIR)/layouts/icons
 	install -m 644 layouts/*.json $(DESTDIR)$(DATADIR)/layouts/
-	install -m 644 examples/tafel.json \
-		$(DESTDIR)$(DATADIR)/tafel.json.example
+	install -m 644 layouts/icons/*.png $(DESTDIR)$(DATADIR)/layouts/icons/
+	sed 's|/usr/local|$(PREFIX)|g' examples/tafel.json \
+		> $(DESTDIR)$(DATADIR)/tafel.json.example
 	test -e $(DESTDIR)$(SYSCONFDIR)/tafel/tafel.json || \
-		install -m 644 examples/tafel.json \
+		install -m 644 $(DESTDIR)$(DATADIR)/tafel.json.example \
 		$(DESTDIR)$(SYSCONFDIR)/tafel/tafel.json
 	sed 's|/usr/local|$(PREFIX)|g' systemd/tafeld.service \
 		> $(DESTDIR)$(UNITDIR)/tafeld.service

@@ -299,10 +299,9 @@ def region(name, x, y, w, h, widgets=None, **kw):
 
 
 def layout(w, h, regions, background="#000000", own_builtins=True):
-    """A layout with the test font "t".  tafeld loads the built-in fonts
-    small, medium and large whether a layout uses them or not, so unless
-    own_builtins is False they are pointed at the test font too: the cases
-    then run without the shipped fonts and whatever their design."""
+    """A layout with the test font "t".  Unless own_builtins is False the
+    built-in names small, medium and large are pointed at the test font too,
+    so the cases never depend on the shipped fonts' design."""
     fonts = [{"name": "t", "file": "t.bdf", "size": FONT_PX}]
     if own_builtins:
         fonts += [{"name": n, "file": "t.bdf", "size": FONT_PX}
@@ -359,8 +358,8 @@ class Case:
         check(rc == 0, "--once exited %d: %s" % (rc, err.strip()))
         return read_png(self.path(out))
 
-    def start(self, conf, cwd=None):
-        d = Daemon(self, conf, cwd or self.dir)
+    def start(self, conf, cwd=None, env=None):
+        d = Daemon(self, conf, cwd or self.dir, env)
         self.daemons.append(d)
         d.wait_log(r"^<5>tafeld \S+: showing ", START_TIMEOUT_S)
         return d
@@ -372,11 +371,14 @@ class Case:
 
 
 class Daemon:
-    def __init__(self, case, conf, cwd):
+    def __init__(self, case, conf, cwd, env=None):
         self.case = case
         self.logpath = case.path("tafeld-%d.log" % len(case.daemons))
         self.logfile = open(self.logpath, "w")
+        full_env = dict(os.environ)
+        full_env.update(env or {})
         self.proc = subprocess.Popen([TAFELD, "-c", conf], cwd=cwd,
+                                     env=full_env,
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=self.logfile)
@@ -1030,6 +1032,53 @@ def test_builtin_small_font(c):
     b = bbox(ink)
     check(b[3] - b[1] + 1 <= 10, "small font: text %d px high, more than "
           "its 10 px" % (b[3] - b[1] + 1))
+
+
+@case
+def test_systemd_notify_ready_status_watchdog_reload_stop(c):
+    """The sd_notify protocol, read from a real NOTIFY_SOCKET: READY=1 and a
+    STATUS line once up, WATCHDOG=1 at half the interval, RELOADING=1 then
+    READY=1 on SIGHUP, STOPPING=1 on SIGTERM."""
+    import socket
+    path = c.path("notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(0.05)
+    try:
+        c.write("layout.json",
+                layout(64, 16, [region("a", 0, 0, 64, 16, [text("Hi")])]))
+        conf = c.config(w=64, h=16)
+        d = c.start(conf, env={"NOTIFY_SOCKET": path,
+                               "WATCHDOG_USEC": "400000"})
+        msgs = []
+
+        def drain(seconds):
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                try:
+                    msgs.extend(sock.recv(4096).decode().split("\n"))
+                except socket.timeout:
+                    pass
+        drain(1.2)
+        check("READY=1" in msgs, "no READY=1 in %r" % msgs[:10])
+        check(any(m.startswith("STATUS=showing ") for m in msgs),
+              "no STATUS=showing … in %r" % msgs[:10])
+        pings = msgs.count("WATCHDOG=1")
+        # 400 ms interval, pinged every 200 ms: about 6 in 1.2 s.
+        check(4 <= pings <= 9, "%d WATCHDOG=1 pings in 1.2 s" % pings)
+        del msgs[:]
+        d.hup()
+        d.wait_log(r"^<5>reloaded: ")
+        drain(0.3)
+        check("RELOADING=1" in msgs and "READY=1" in msgs and
+              msgs.index("RELOADING=1") < msgs.index("READY=1"),
+              "reload sent %r" % msgs)
+        del msgs[:]
+        check(d.stop() == 0, "SIGTERM: non-zero exit")
+        drain(0.2)
+        check("STOPPING=1" in msgs, "no STOPPING=1 in %r" % msgs)
+    finally:
+        sock.close()
 
 
 # ---------------------------------------------------------------------------
