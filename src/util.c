@@ -137,6 +137,62 @@ util_parse_iso8601(const char *s, int64_t *wall_ms)
 	return 0;
 }
 
+/*
+ * Whether s carries its own zone: Z or an offset after the date-time
+ * separator.  Garbage may also say yes; the parser rejects it anyway.
+ */
+static int
+util_iso8601_zoned(const char *s)
+{
+	const char *sep = strpbrk(s, "T ");
+
+	return sep != NULL && strpbrk(sep + 1, "Zz+-") != NULL;
+}
+
+/*
+ * Zone-less times in another zone.  UTC, the common case (ParkAPI), gets a
+ * "Z" appended instead of a TZ switch, because glibc rereads the zone file
+ * on every change of TZ and a feed may hold 100k timestamps.  Other zones
+ * switch TZ only when it differs from the current one.
+ */
+int
+util_parse_iso8601_tz(const char *s, const char *tz, int64_t *wall_ms)
+{
+	char buf[UTIL_ISO8601_MAX + 2];
+	char saved[UTIL_TZ_MAX];
+	const char *old;
+	size_t n;
+	int had, r;
+
+	if (tz == NULL || util_iso8601_zoned(s))
+		return util_parse_iso8601(s, wall_ms);
+	if (strcmp(tz, "UTC") == 0) {
+		n = strlen(s);
+		if (n > UTIL_ISO8601_MAX)
+			return -1;
+		memcpy(buf, s, n);
+		buf[n] = 'Z';
+		buf[n + 1] = '\0';
+		return util_parse_iso8601(buf, wall_ms);
+	}
+	old = getenv("TZ");
+	if (old != NULL && strcmp(old, tz) == 0)
+		return util_parse_iso8601(s, wall_ms);
+	had = old != NULL;
+	if (had && util_strlcpy(saved, old, sizeof(saved)) == -1)
+		return -1;
+	if (setenv("TZ", tz, 1) == -1)
+		return -1;
+	tzset();
+	r = util_parse_iso8601(s, wall_ms);
+	if (had)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	return r;
+}
+
 int
 util_strlcpy(char *dst, const char *src, size_t size)
 {

@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UTIL_ERRS_MAX 64 /* errors kept per input; more are counted */
-#define UTIL_ERR_LEN  256
+#define UTIL_ERRS_MAX    64 /* errors kept per input; more are counted */
+#define UTIL_ERR_LEN     256
+#define UTIL_ISO8601_MAX 128 /* longest zone-less time for another zone */
+#define UTIL_TZ_MAX      256 /* longest TZ value it saves and restores */
 
 struct util_errs {
 	char msg[UTIL_ERRS_MAX][UTIL_ERR_LEN];
@@ -31,6 +33,13 @@ int64_t util_wall_ms(void);
 
 /* Parse "2026-11-29T08:15:00Z", "...+01:00" or a zone-less local time. */
 int util_parse_iso8601(const char *s, int64_t *wall_ms);
+/*
+ * The same, but a zone-less time is taken in zone tz: NULL = the process's
+ * local zone, "UTC", or an IANA name ("Europe/Zurich"), which is set in TZ
+ * only for the call (the daemon is single-threaded).  Times that carry Z or
+ * an offset ignore tz.
+ */
+int util_parse_iso8601_tz(const char *s, const char *tz, int64_t *wall_ms);
 
 /* snprintf that reports truncation: 0 when it fit, -1 otherwise. */
 int util_strlcpy(char *dst, const char *src, size_t size);
