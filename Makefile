@@ -17,7 +17,7 @@ WERROR ?= -Werror
 SANITIZE ?=
 VERSION := 0.1.0
 
-PKGS := directfb json-c libsystemd libpng
+PKGS := directfb json-c libsystemd libpng libcurl
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -25,7 +25,7 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Wimplicit-fallthrough -Wno-format-nonliteral \
 	-Wno-format-truncation
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
 	-DTAFEL_VERSION='"$(VERSION)"' -DTAFEL_DATADIR='"$(DATADIR)"' \
 	-DTAFEL_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
 ifneq ($(SANITIZE),)
@@ -40,15 +40,15 @@ endif
 LIBS = $(PKG_LIBS) -lm
 
 # Objects of the daemon, without main.o so tests can link them.
-CORE := log util loop schema cfg layout display render snapshot sd
-CORE_OBJS := $(CORE:%=$(B)/src/%.o)
+CORE_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/adapters/*.c))
+CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/%)
 
 .PHONY: all deps run test check lint format format-check install clean \
-	demo-picture \
-	update-golden unit integration systemd-check install-check
+	demo-picture bench \
+	update-golden unit integration systemd-check install-check feeds-check
 
 all: $(B)/tafeld
 
@@ -78,16 +78,43 @@ run:
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(B)/demo
 	@echo "tafel demo: the board is drawn by DirectFB (system=dummy);"
-	@echo "  open $(B)/demo/board.png to see it (rewritten every second);"
+	@echo "  open $(B)/demo/board.png to see it (rewritten every second),"
+	@echo "  $(B)/demo/board.json says what it shows as text;"
+	@echo "  live parking data comes from tools/feedserver.py (a simulated"
+	@echo "  Lucerne PLS feed on http://127.0.0.1:8765/pls-luzern);"
 	@echo "  Ctrl-C stops; edit examples/demo.json or the layout, then"
 	@echo "  'pkill -HUP -x tafeld' reloads them."
-	exec $(B)/tafeld -c examples/demo.json
+	@python3 tools/feedserver.py --port 8765 --quiet \
+		>$(B)/demo/feedserver.log 2>&1 & srv=$$!; \
+	trap 'kill $$srv 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 50); do grep -q listening $(B)/demo/feedserver.log \
+		&& break; sleep 0.1; done; \
+	grep -q listening $(B)/demo/feedserver.log || { echo "feedserver \
+	did not start (port 8765 taken?): $(B)/demo/feedserver.log"; exit 1; }; \
+	$(B)/tafeld -c examples/demo.json
+
+# Benchmarks print figures; they are not tests and assert nothing.
+BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
+$(B)/bench/%: $(B)/bench/%.o $(CORE_OBJS)
+	$(CC) $(ALL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c $< -o $@
+
+bench: $(BENCHES)
+	@set -e; for b in $(BENCHES); do echo "== $$b"; $$b; done
 
 # The README's picture of the demo board, rendered by tafeld itself.
 demo-picture: $(B)/tafeld
 	@mkdir -p docs $(B)/demo
+	@python3 tools/feedserver.py --port 8765 --quiet \
+		>$(B)/demo/feedserver.log 2>&1 & srv=$$!; \
+	trap 'kill $$srv 2>/dev/null' EXIT; \
+	for i in $$(seq 50); do grep -q listening $(B)/demo/feedserver.log \
+		&& break; sleep 0.1; done; \
 	$(B)/tafeld --once --snapshot $(B)/demo/demo-board.png \
-		-c examples/demo.json --now 2026-11-29T08:15:00+01:00
+		-c examples/demo.json
 	python3 tools/ledview.py $(B)/demo/demo-board.png docs/demo-board.png \
 		--scale 5 --dots
 
@@ -96,6 +123,11 @@ unit: $(UNIT_BINS)
 
 integration: $(B)/tafeld
 	python3 tests/integration/run.py $(B)/tafeld
+	python3 tests/integration/feeds.py $(B)/tafeld
+
+# Every fixture document under tests/feeds/<format>/ through tafeld inspect.
+feeds-check: $(B)/tafeld
+	python3 tests/feeds/run.py $(B)/tafeld
 
 install-check: $(B)/tafeld
 	tests/install/check.sh
@@ -106,8 +138,8 @@ systemd-check: $(B)/tafeld
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory unit integration systemd-check \
-		install-check
+	@$(MAKE) --no-print-directory unit feeds-check integration \
+		systemd-check install-check
 	python3 tools/mkfonts.py --check
 
 check: test
@@ -115,21 +147,21 @@ check: test
 update-golden: $(B)/tests/test_render
 	TAFEL_UPDATE_GOLDEN=1 $(B)/tests/test_render
 
-SRCS := $(wildcard src/*.c tests/unit/*.c)
-HDRS := $(wildcard src/*.h)
+SRCS := $(wildcard src/*.c src/adapters/*.c tests/unit/*.c bench/*.c)
+HDRS := $(wildcard src/*.h src/adapters/*.h)
 BANNED := '\b(atoi|atol|sprintf|vsprintf|strcpy|strcat|strtok|gets|system|signal|sleep|usleep)[[:space:]]*\('
 
 lint:
 	@tools/deps.sh test
 	clang-format --dry-run -Werror $(SRCS) $(HDRS)
-	@if grep -nE $(BANNED) src/*.c src/*.h; then \
+	@if grep -nE $(BANNED) $(CORE_SRCS) src/main.c $(HDRS); then \
 		echo "lint: banned function in src/"; exit 1; fi
 	@set -e; for h in $(HDRS); do \
 		echo "#include \"$$h\"" | $(CC) -std=c11 -D_GNU_SOURCE \
 		$(WARN) -Werror $(PKG_CFLAGS) -x c -fsyntax-only - || \
 		{ echo "lint: $$h is not self-contained"; exit 1; }; done
-	clang-tidy --quiet $(wildcard src/*.c) -- -std=c11 -D_GNU_SOURCE \
-		$(PKG_CFLAGS)
+	clang-tidy --quiet $(CORE_SRCS) src/main.c -- -std=c11 -D_GNU_SOURCE \
+		-Isrc $(PKG_CFLAGS)
 	@echo "lint: clean"
 
 format:

@@ -46,6 +46,74 @@ static const struct schema_field cfg_display_schema[] = {
 };
 #undef D
 
+#define H(f) offsetof(struct cfg_header, f)
+static const struct schema_field cfg_header_schema[] = {
+	{ "name", SCHEMA_STRING, H(name), 1, 64, NULL, 1, NULL, NULL, 0,
+	    "header name" },
+	{ "value", SCHEMA_STRING, H(value), 0, 512, NULL, 1, NULL, NULL, 0,
+	    "header value (API keys: keep the config file private)" },
+	{ NULL },
+};
+#undef H
+
+#define A(f) offsetof(struct adapter_fields, f)
+#define FIELD(n, help)                                                      \
+	{                                                                   \
+#n, SCHEMA_STRING, A(n), 0, ADAPTER_FIELD_LEN, "", 0, NULL, \
+		    NULL, 0, help                                           \
+	}
+static const struct schema_field cfg_fields_schema[] = {
+	FIELD(id, "item id (dotted path; \"\" = the format's default)"),
+	FIELD(id2, "fallback item id"),
+	FIELD(name, "item name"),
+	FIELD(title, "fallback item name"),
+	FIELD(free, "free spaces"),
+	FIELD(total, "capacity"),
+	FIELD(state, "state word"),
+	FIELD(open, "boolean open flag"),
+	FIELD(trend, "trend (up = filling, down = emptying)"),
+	FIELD(time, "item timestamp"),
+	{ NULL },
+};
+#undef FIELD
+#undef A
+
+#define F(f) offsetof(struct cfg_feed, f)
+static const struct schema_field cfg_feed_schema[] = {
+	{ "id", SCHEMA_STRING, F(id), 1, CFG_FEED_ID_LEN, NULL, 1, NULL, NULL,
+	    0, "feed id (layouts name it)" },
+	{ "url", SCHEMA_STRING, F(url), 1, CFG_URL_LEN, NULL, 1, NULL, NULL, 0,
+	    "http:// or https:// URL (file:// only with allow_file)" },
+	{ "format", SCHEMA_ENUM, F(format), 0, 0, NULL, 1, adapter_names, NULL,
+	    0, "document format" },
+	{ "interval_s", SCHEMA_INT, F(interval_s), 1, 86400, "60", 0, NULL,
+	    NULL, 0, "seconds between fetches" },
+	{ "timeout_s", SCHEMA_INT, F(timeout_s), 1, 300, "10", 0, NULL, NULL, 0,
+	    "seconds a fetch may take" },
+	{ "max_bytes", SCHEMA_INT, F(max_bytes), 1024, 64 * 1024 * 1024,
+	    "4194304", 0, NULL, NULL, 0, "largest document accepted" },
+	{ "stale_after_s", SCHEMA_INT, F(stale_after_s), 1, 604800, "1800", 0,
+	    NULL, NULL, 0, "data older than this shows ---" },
+	{ "timezone", SCHEMA_STRING, F(timezone), 0, 64, "", 0, NULL, NULL, 0,
+	    "zone of timestamps without one (\"\" = UTC for ParkAPI, the "
+	    "configured timezone for the others)" },
+	{ "headers", SCHEMA_ARRAY, F(headers), 0, 16, NULL, 0, NULL,
+	    cfg_header_schema, sizeof(struct cfg_header),
+	    "extra request headers (API keys)" },
+	{ "allow_file", SCHEMA_BOOL, F(allow_file), 0, 0, "false", 0, NULL,
+	    NULL, 0, "allow a file:// URL (tests, demo)" },
+	{ "ca_path", SCHEMA_STRING, F(ca_path), 0, PATH_MAX, "", 0, NULL, NULL,
+	    0, "CA certificate folder (\"\" = the system's)" },
+	{ "full_hysteresis", SCHEMA_INT, F(full_hysteresis), 0, 1000, "0", 0,
+	    NULL, NULL, 0,
+	    "once FULL, a car park shows a number again only from this many "
+	    "free spaces (0 = off)" },
+	{ "fields", SCHEMA_OBJECT, F(fields), 0, 0, NULL, 0, NULL,
+	    cfg_fields_schema, 0, "field names (opendatasoft, geojson)" },
+	{ NULL },
+};
+#undef F
+
 #define C(f) offsetof(struct cfg, f)
 static const struct schema_field cfg_schema[] = {
 	{ "layout", SCHEMA_STRING, C(layout_file), 1, PATH_MAX, NULL, 1, NULL,
@@ -62,6 +130,8 @@ static const struct schema_field cfg_schema[] = {
 	    NULL, 0, "most detailed level logged" },
 	{ "display", SCHEMA_OBJECT, C(display), 0, 0, NULL, 0, NULL,
 	    cfg_display_schema, 0, "the display" },
+	{ "feeds", SCHEMA_ARRAY, C(feeds), 0, CFG_MAX_FEEDS, NULL, 0, NULL,
+	    cfg_feed_schema, sizeof(struct cfg_feed), "data feeds" },
 	{ NULL },
 };
 #undef C
@@ -125,6 +195,56 @@ cfg_timezone_ok(const char *tz)
 	return access(path, R_OK) == 0;
 }
 
+const struct cfg_feed *
+cfg_feed_find(const struct cfg *c, const char *id)
+{
+	const struct cfg_feed *f = c->feeds.v;
+
+	for (size_t i = 0; i < c->feeds.n; i++)
+		if (strcmp(f[i].id, id) == 0)
+			return &f[i];
+	return NULL;
+}
+
+static int
+cfg_feed_known(const char *id, void *arg)
+{
+	return cfg_feed_find(arg, id) != NULL;
+}
+
+static void
+cfg_check_feeds(struct cfg *c, const char *path, struct util_errs *errs)
+{
+	struct cfg_feed *f = c->feeds.v;
+
+	for (size_t i = 0; i < c->feeds.n; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(f[i].id, f[j].id) == 0)
+				util_errs_add(errs,
+				    "%s: feeds[%zu].id: \"%s\" already "
+				    "used by feeds[%zu]",
+				    path, i, f[i].id, j);
+		if (strncmp(f[i].url, "file://", 7) == 0) {
+			if (!f[i].allow_file)
+				util_errs_add(errs,
+				    "%s: feeds[%zu].url: file:// "
+				    "needs \"allow_file\": true",
+				    path, i);
+		} else if (strncmp(f[i].url, "http://", 7) != 0 &&
+		    strncmp(f[i].url, "https://", 8) != 0) {
+			util_errs_add(errs,
+			    "%s: feeds[%zu].url: \"%.64s\" is not an "
+			    "http:// or https:// URL",
+			    path, i, f[i].url);
+		}
+		if (f[i].timezone[0] != '\0' && !cfg_timezone_ok(f[i].timezone))
+			util_errs_add(errs,
+			    "%s: feeds[%zu].timezone: unknown time "
+			    "zone \"%s\"",
+			    path, i, f[i].timezone);
+	}
+}
+
 struct cfg *
 cfg_load(const char *path, struct util_errs *errs)
 {
@@ -154,8 +274,11 @@ cfg_load(const char *path, struct util_errs *errs)
 	if (c->timezone[0] != '\0' && !cfg_timezone_ok(c->timezone))
 		util_errs_add(errs, "%s: timezone: unknown time zone \"%s\"",
 		    path, c->timezone);
+	cfg_check_feeds(c, path, errs);
 	if (c->layout_file[0] != '\0') {
 		c->layout = layout_load(c->layout_file, c->fonts_dir, errs);
+		if (c->layout != NULL)
+			layout_check_feeds(c->layout, cfg_feed_known, c, errs);
 		if (c->layout != NULL &&
 		    (c->layout->width != c->display.width ||
 			c->layout->height != c->display.height))
@@ -179,5 +302,6 @@ cfg_free(struct cfg *c)
 	if (c == NULL)
 		return;
 	layout_free(c->layout);
+	schema_free(cfg_schema, c);
 	free(c);
 }

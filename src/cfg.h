@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "adapter.h"
 #include "layout.h"
 #include "util.h"
 
@@ -43,6 +44,31 @@ struct cfg_display {
 	int snapshot_interval_s;
 };
 
+#define CFG_MAX_FEEDS   32
+#define CFG_FEED_ID_LEN 32
+#define CFG_URL_LEN     1024
+
+struct cfg_header {
+	char name[64];
+	char value[512];
+};
+
+struct cfg_feed {
+	char id[CFG_FEED_ID_LEN];
+	char url[CFG_URL_LEN];
+	int format; /* index into adapter_names */
+	int interval_s;
+	int timeout_s;
+	int max_bytes;
+	int stale_after_s;
+	char timezone[64]; /* "" = the format's rule for zone-less times */
+	struct schema_array headers; /* struct cfg_header */
+	int allow_file;
+	char ca_path[PATH_MAX];
+	int full_hysteresis; /* FULL stays until this many are free */
+	struct adapter_fields fields;
+};
+
 struct cfg {
 	char path[PATH_MAX];
 	char layout_file[PATH_MAX]; /* resolved against the config's folder */
@@ -51,12 +77,15 @@ struct cfg {
 	char timezone[64];
 	int log_level; /* enum log_level */
 	struct cfg_display display;
-	struct layout *layout; /* owned */
+	struct schema_array feeds; /* struct cfg_feed */
+	struct layout *layout;     /* owned */
 };
 
 /* Load path; NULL with every problem in errs. */
 struct cfg *cfg_load(const char *path, struct util_errs *errs);
 void cfg_free(struct cfg *c);
+
+const struct cfg_feed *cfg_feed_find(const struct cfg *c, const char *id);
 
 /* Names for log lines and health. */
 const char *cfg_system_name(int system);

@@ -11,11 +11,50 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const layout_types[] = { "text", "clock", "image", NULL };
+static const char *const layout_types[] = { "text", "clock", "image", "park",
+	"park_list", "park_sum", NULL };
 static const char *const layout_aligns[] = { "left", "center", "right", NULL };
 static const char *const layout_valigns[] = { "top", "middle", "bottom", NULL };
 static const char *const layout_overflows[] = { "clip", "scroll", "shrink",
 	NULL };
+
+#define PR(f) offsetof(struct layout_park_ref, f)
+static const struct schema_field layout_park_ref_schema[] = {
+	{ "id", SCHEMA_STRING, PR(id), 1, 64, NULL, 1, NULL, NULL, 0,
+	    "car park id in the feed" },
+	{ "label", SCHEMA_STRING, PR(label), 0, 96, "", 0, NULL, NULL, 0,
+	    "name shown (\"\" = the feed's name)" },
+	{ NULL },
+};
+#undef PR
+
+#define WD(f) offsetof(struct layout_words, f)
+static const struct schema_field layout_words_schema[] = {
+	{ "full", SCHEMA_STRING, WD(full), 0, LAYOUT_WORD_LEN, "FULL", 0, NULL,
+	    NULL, 0, "shown for a full car park (\"besetzt\", \"complet\")" },
+	{ "closed", SCHEMA_STRING, WD(closed), 0, LAYOUT_WORD_LEN, "CLOSED", 0,
+	    NULL, NULL, 0, "shown for a closed car park (\"geschlossen\")" },
+	{ "nodata", SCHEMA_STRING, WD(nodata), 0, LAYOUT_WORD_LEN, "---", 0,
+	    NULL, NULL, 0, "shown without reliable data" },
+	{ NULL },
+};
+#undef WD
+
+#define PC(f) offsetof(struct layout_park_colors, f)
+static const struct schema_field layout_park_colors_schema[] = {
+	{ "free", SCHEMA_COLOR, PC(free), 0, 0, "#3CFF3C", 0, NULL, NULL, 0,
+	    "a count above few" },
+	{ "few", SCHEMA_COLOR, PC(few), 0, 0, "#FFB000", 0, NULL, NULL, 0,
+	    "a count at or below few" },
+	{ "full", SCHEMA_COLOR, PC(full), 0, 0, "#FF3C28", 0, NULL, NULL, 0,
+	    "FULL" },
+	{ "closed", SCHEMA_COLOR, PC(closed), 0, 0, "#FF3C28", 0, NULL, NULL, 0,
+	    "CLOSED" },
+	{ "nodata", SCHEMA_COLOR, PC(nodata), 0, 0, "#FFFFFF", 0, NULL, NULL, 0,
+	    "no reliable data" },
+	{ NULL },
+};
+#undef PC
 
 #define W(f) offsetof(struct layout_widget, f)
 static const struct schema_field layout_widget_schema[] = {
@@ -56,6 +95,37 @@ static const struct schema_field layout_widget_schema[] = {
 	    "(use shrink_font, then clip)" },
 	{ "scroll_speed", SCHEMA_INT, W(scroll_speed), 1, 1000, "30", 0, NULL,
 	    NULL, 0, "overflow scroll: pixels per second" },
+	{ "feed", SCHEMA_STRING, W(feed), 0, 32, "", 0, NULL, NULL, 0,
+	    "parking widgets: the feed id" },
+	{ "item", SCHEMA_STRING, W(item), 0, 64, "", 0, NULL, NULL, 0,
+	    "park: the car park's id in the feed" },
+	{ "label", SCHEMA_STRING, W(label), 0, 96, "", 0, NULL, NULL, 0,
+	    "park: name shown (\"\" = the feed's name)" },
+	{ "items", SCHEMA_ARRAY, W(items), 0, LAYOUT_MAX_PARK_ITEMS, NULL, 0,
+	    NULL, layout_park_ref_schema, sizeof(struct layout_park_ref),
+	    "park_list, park_sum: car parks in order (none = all of the feed)" },
+	{ "words", SCHEMA_OBJECT, W(words), 0, 0, NULL, 0, NULL,
+	    layout_words_schema, 0, "parking widgets: words for states" },
+	{ "colors", SCHEMA_OBJECT, W(colors), 0, 0, NULL, 0, NULL,
+	    layout_park_colors_schema, 0, "parking widgets: value colours" },
+	{ "few", SCHEMA_INT, W(few), 0, 100000, "0", 0, NULL, NULL, 0,
+	    "parking: counts at or below this show in colors.few (0 = off)" },
+	{ "offset", SCHEMA_INT, W(offset), 0, 100000, "0", 0, NULL, NULL, 0,
+	    "parking: show this many fewer spaces than reported" },
+	{ "min", SCHEMA_INT, W(min_show), 0, 100000, "0", 0, NULL, NULL, 0,
+	    "parking: smallest count shown (a smaller one shows as this)" },
+	{ "max", SCHEMA_INT, W(max_show), 0, 100000, "99999", 0, NULL, NULL, 0,
+	    "parking: largest count shown (e.g. 999 on a 3-digit panel)" },
+	{ "trend", SCHEMA_BOOL, W(trend), 0, 0, "false", 0, NULL, NULL, 0,
+	    "parking: an arrow after the value, ↓ filling, ↑ emptying" },
+	{ "row_h", SCHEMA_INT, W(row_h), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL,
+	    0, "park_list: row height (0 = the font's)" },
+	{ "page_ms", SCHEMA_INT, W(page_ms), 500, 3600000, "5000", 0, NULL,
+	    NULL, 0, "park_list: time per page when the rows do not fit" },
+	{ "value_w", SCHEMA_INT, W(value_w), 0, LAYOUT_MAX_SIZE, "0", 0, NULL,
+	    NULL, 0,
+	    "park, park_list: width of the value column (0 = as "
+	    "needed)" },
 	{ "scroll_gap", SCHEMA_INT, W(scroll_gap), 0, LAYOUT_MAX_SIZE, "32", 0,
 	    NULL, NULL, 0, "overflow scroll: pixels between repeats" },
 	{ NULL },
@@ -240,6 +310,22 @@ layout_check_widget(struct layout *l, struct layout_widget *w,
 			util_errs_add(
 			    errs, "%s.file: only for image widgets", path);
 		break;
+	case LAYOUT_WIDGET_PARK:
+	case LAYOUT_WIDGET_PARK_LIST:
+	case LAYOUT_WIDGET_PARK_SUM:
+		if (layout_font_find(l, w->font) == NULL)
+			util_errs_add(errs, "%s.font: unknown font \"%s\"",
+			    path, w->font);
+		if (w->feed[0] == '\0')
+			util_errs_add(errs, "%s.feed: required for a %s widget",
+			    path, layout_types[w->type]);
+		if (w->type == LAYOUT_WIDGET_PARK && w->item[0] == '\0')
+			util_errs_add(
+			    errs, "%s.item: required for a park widget", path);
+		if (w->min_show > w->max_show)
+			util_errs_add(errs, "%s.min: %d is more than max %d",
+			    path, w->min_show, w->max_show);
+		break;
 	case LAYOUT_WIDGET_IMAGE:
 		if (w->image[0] == '\0') {
 			util_errs_add(errs,
@@ -358,6 +444,41 @@ layout_load(const char *path, const char *fonts_dir, struct util_errs *errs)
 		return NULL;
 	}
 	return l;
+}
+
+static void
+layout_feed_refs(const struct layout *l, const struct schema_array *ws,
+    const char *path, int (*known)(const char *, void *), void *arg,
+    struct util_errs *errs)
+{
+	const struct layout_widget *w = ws->v;
+
+	for (size_t k = 0; k < ws->n; k++)
+		if (w[k].feed[0] != '\0' && !known(w[k].feed, arg))
+			util_errs_add(errs,
+			    "%s: %s.widgets[%zu].feed: no feed "
+			    "\"%s\" in the configuration",
+			    l->path, path, k, w[k].feed);
+}
+
+void
+layout_check_feeds(const struct layout *l, int (*known)(const char *, void *),
+    void *arg, struct util_errs *errs)
+{
+	const struct layout_region *r = l->regions.v;
+	char path[96];
+
+	for (size_t i = 0; i < l->regions.n; i++) {
+		const struct layout_page *p = r[i].pages.v;
+		snprintf(path, sizeof(path), "regions[%zu]", i);
+		layout_feed_refs(l, &r[i].widgets, path, known, arg, errs);
+		for (size_t k = 0; k < r[i].pages.n; k++) {
+			snprintf(path, sizeof(path), "regions[%zu].pages[%zu]",
+			    i, k);
+			layout_feed_refs(
+			    l, &p[k].widgets, path, known, arg, errs);
+		}
+	}
 }
 
 void

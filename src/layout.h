@@ -27,6 +27,29 @@ enum layout_widget_type {
 	LAYOUT_WIDGET_TEXT,
 	LAYOUT_WIDGET_CLOCK,
 	LAYOUT_WIDGET_IMAGE,
+	LAYOUT_WIDGET_PARK,      /* one car park: label left, value right */
+	LAYOUT_WIDGET_PARK_LIST, /* several car parks, one per row, paged */
+	LAYOUT_WIDGET_PARK_SUM,  /* text with {free}: the sum of free spaces */
+};
+
+#define LAYOUT_MAX_PARK_ITEMS 64
+#define LAYOUT_WORD_LEN       32
+
+/* A car park a list or sum widget names, with an optional shorter name. */
+struct layout_park_ref {
+	char id[64];
+	char label[96];
+};
+
+/* The sign's words for the states that are not a number. */
+struct layout_words {
+	char full[LAYOUT_WORD_LEN];
+	char closed[LAYOUT_WORD_LEN];
+	char nodata[LAYOUT_WORD_LEN];
+};
+
+struct layout_park_colors {
+	uint32_t free, few, full, closed, nodata;
 };
 
 enum layout_align {
@@ -65,7 +88,22 @@ struct layout_widget {
 	int valign;          /* enum layout_valign */
 	int overflow;        /* enum layout_overflow */
 	int scroll_speed;    /* px/s */
-	int scroll_gap;      /* px between repeats */
+	/* Parking widgets. */
+	char feed[32];
+	char item[64];             /* park: the car park's id */
+	char label[96];            /* park: shown instead of the feed's name */
+	struct schema_array items; /* struct layout_park_ref */
+	struct layout_words words;
+	struct layout_park_colors colors;
+	int few;        /* counts at or below show in colors.few; 0 = off */
+	int offset;     /* show this many fewer than reported */
+	int min_show;   /* clamp the shown count (0 = no lower clamp) */
+	int max_show;   /* clamp (e.g. 999 on a 3-digit panel) */
+	int trend;      /* show a trend arrow after the value */
+	int row_h;      /* park_list: row height, 0 = the font's */
+	int page_ms;    /* park_list: time per page when rows overflow */
+	int value_w;    /* park, park_list: width of the value column */
+	int scroll_gap; /* px between repeats */
 };
 
 struct layout_page {
@@ -106,5 +144,9 @@ const struct layout_widget *layout_region_widgets(
     const struct layout_region *r, size_t page, size_t *n);
 
 void layout_help(FILE *f);
+
+/* Report widgets whose feed known() does not know. */
+void layout_check_feeds(const struct layout *l,
+    int (*known)(const char *id, void *arg), void *arg, struct util_errs *errs);
 
 #endif

@@ -18,8 +18,11 @@
 
 #include "cfg.h"
 #include "display.h"
+#include "feed.h"
+#include "inspect.h"
 #include "log.h"
 #include "loop.h"
+#include "readout.h"
 #include "render.h"
 #include "sd.h"
 #include "snapshot.h"
@@ -33,12 +36,15 @@ struct app {
 	struct cfg *cfg;
 	struct display *display;
 	struct render *render;
+	struct feeds *feeds;
+	struct render_source src; /* parking data for the renderer */
 	struct loop *loop;
 	struct loop_timer *render_timer;
 	struct loop_timer *watchdog_timer;
 	struct loop_timer *snapshot_timer;
 	int sigfd;
-	int64_t anim_start;       /* monotonic ms when the layout went up */
+	int64_t anim_start; /* monotonic ms when the layout went up */
+	int64_t frame_wall, frame_anim; /* the times the last frame shows */
 	int64_t last_frame;       /* monotonic ms of the last presented frame */
 	int64_t watchdog_ms;      /* 0 = no watchdog */
 	int64_t snapshot_last;    /* monotonic ms of the last snapshot_file */
@@ -89,8 +95,11 @@ apply_timezone(const struct cfg *c)
 static int64_t
 draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
 {
-	int64_t next =
-	    render_draw(a->render, display_frame(a->display), wall_ms, anim_ms);
+	int64_t next = render_draw(
+	    a->render, display_frame(a->display), wall_ms, anim_ms, &a->src);
+
+	a->frame_wall = wall_ms;
+	a->frame_anim = anim_ms;
 
 	a->present_failed = display_present(a->display) != 0;
 	a->last_frame = util_mono_ms();
@@ -109,11 +118,25 @@ schedule_snapshot(struct app *a)
 	loop_timer_at(a->snapshot_timer, at);
 }
 
+static const struct park_doc *
+source_doc(void *ctx, const char *feed, struct park_rules *rules)
+{
+	struct app *a = ctx;
+
+	return a->feeds != NULL ? feeds_doc(a->feeds, feed, rules) : NULL;
+}
+
+/*
+ * The board's pixels as PNG at path, and what it shows as JSON beside it
+ * (board.png -> board.json), both for the frame presented last.
+ */
 static int
 write_snapshot(struct app *a, const char *path)
 {
-	char err[512];
+	char err[512], json_path[PATH_MAX + 8];
 	uint32_t *px = display_pixels(a->display);
+	size_t n = strlen(path);
+	char *text;
 	int rc;
 
 	if (px == NULL)
@@ -121,9 +144,33 @@ write_snapshot(struct app *a, const char *path)
 	rc = snapshot_write(path, px, display_width(a->display),
 	    display_height(a->display), err, sizeof(err));
 	free(px);
+	if (rc != 0) {
+		log_warn("snapshot: %s", err);
+		return rc;
+	}
+	if (n > 4 && strcmp(path + n - 4, ".png") == 0)
+		snprintf(json_path, sizeof(json_path), "%.*s.json",
+		    (int)(n - 4), path);
+	else
+		snprintf(json_path, sizeof(json_path), "%s.json", path);
+	text = readout_json(a->render, a->frame_wall, a->frame_anim, &a->src);
+	rc = util_write_file_atomic(
+	    json_path, text, strlen(text), err, sizeof(err));
+	free(text);
 	if (rc != 0)
 		log_warn("snapshot: %s", err);
 	return rc;
+}
+
+static void
+on_feeds_changed(void *arg)
+{
+	struct app *a = arg;
+
+	/* New data: draw now, unless a frame is already due sooner. */
+	if (!loop_timer_armed(a->render_timer) ||
+	    loop_timer_deadline(a->render_timer) > util_mono_ms())
+		loop_timer_at(a->render_timer, util_mono_ms());
 }
 
 static void
@@ -215,6 +262,7 @@ reload(struct app *a)
 		return;
 	}
 	render_free(a->render);
+	feeds_apply(a->feeds, c); /* before the old config goes */
 	cfg_free(a->cfg);
 	a->cfg = c;
 	a->render = r;
@@ -297,9 +345,21 @@ fail:
 static void
 teardown(struct app *a)
 {
+	feeds_free(a->feeds);
 	render_free(a->render);
 	display_close(a->display);
 	cfg_free(a->cfg);
+}
+
+static void
+on_once_poll(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+
+	if (!feeds_busy(a->feeds))
+		loop_stop(a->loop);
+	else
+		loop_timer_at(t, util_mono_ms() + 10);
 }
 
 static int
@@ -310,6 +370,18 @@ run_once(struct app *a, const char *snapshot, const char *now_text)
 	if (now_text != NULL && util_parse_iso8601(now_text, &wall) != 0) {
 		log_err("--now: \"%s\" is not an ISO 8601 time", now_text);
 		return 1;
+	}
+	/* One fetch round: every feed once, each bounded by its timeout. */
+	if (a->cfg->feeds.n > 0) {
+		a->loop = loop_new();
+		if (a->loop == NULL)
+			return 1;
+		a->feeds = feeds_new(a->loop, NULL, NULL);
+		feeds_apply(a->feeds, a->cfg);
+		feeds_fetch_all(a->feeds);
+		loop_timer_at(loop_timer_new(a->loop, on_once_poll, a),
+		    util_mono_ms() + 10);
+		loop_run(a->loop);
 	}
 	draw_frame(a, wall, 0);
 	if (a->present_failed)
@@ -337,6 +409,8 @@ run_daemon(struct app *a)
 		return 1;
 	}
 	a->render_timer = loop_timer_new(a->loop, on_render_timer, a);
+	a->feeds = feeds_new(a->loop, on_feeds_changed, a);
+	feeds_apply(a->feeds, a->cfg);
 	a->snapshot_timer = loop_timer_new(a->loop, on_snapshot_timer, a);
 	a->watchdog_timer = loop_timer_new(a->loop, on_watchdog_timer, a);
 	a->anim_start = util_mono_ms();
@@ -362,9 +436,72 @@ run_daemon(struct app *a)
 	display_frame(a->display)
 	    ->Clear(display_frame(a->display), 0, 0, 0, 0xff);
 	display_present(a->display);
+	feeds_free(a->feeds);
+	a->feeds = NULL;
 	loop_free(a->loop);
+	a->loop = NULL;
 	close(a->sigfd);
 	return a->exit_code;
+}
+
+/* tafeld inspect FORMAT FILE [--now T] [--stale-after S] [--timezone TZ] */
+static int
+main_inspect(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "now", required_argument, NULL, 'N' },
+		{ "stale-after", required_argument, NULL, 'S' },
+		{ "timezone", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t now = util_wall_ms(), stale = 1800;
+	const char *tz = NULL;
+	char *end;
+	int ch;
+
+	log_init("tafeld", LOG_LEVEL_INFO);
+	/* Zone-less times are local: the default zone of a sign. */
+	setenv("TZ", "Europe/Zurich", 1);
+	tzset();
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'N':
+			if (util_parse_iso8601(optarg, &now) != 0) {
+				fprintf(stderr,
+				    "inspect: --now: \"%s\" is not an ISO "
+				    "8601 time\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'S':
+			errno = 0;
+			stale = strtoll(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || stale < 1 ||
+			    stale > 604800) {
+				fprintf(stderr,
+				    "inspect: --stale-after: \"%s\" is not "
+				    "a number of seconds\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'T':
+			tz = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind != 2)
+		goto usage;
+	return inspect_run(argv[optind], argv[optind + 1], now, stale * 1000,
+	    tz, stdout, stderr);
+usage:
+	fprintf(stderr,
+	    "usage: tafeld inspect FORMAT FILE [--now ISO8601] "
+	    "[--stale-after SECONDS] [--timezone TZ]\n");
+	return 2;
 }
 
 int
@@ -386,6 +523,10 @@ main(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.sigfd = -1;
+	a.src.doc = source_doc;
+	a.src.ctx = &a;
+	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
+		return main_inspect(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:dnhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "park.h"
 
 #define RENDER_MAX_IMAGE_SIDE 4096
 
@@ -301,28 +302,79 @@ render_set_color(IDirectFBSurface *s, uint32_t argb)
 static void
 render_fill(IDirectFBSurface *s, uint32_t argb, int x, int y, int w, int h)
 {
-	if ((argb >> 24) == 0)
+	if (s == NULL || (argb >> 24) == 0)
 		return;
 	s->SetDrawingFlags(s, DSDRAW_NOFX);
 	render_set_color(s, argb);
 	s->FillRectangle(s, x, y, w, h);
 }
 
-/* Draw text in the rectangle; returns ms to its next change (scrolling). */
 static int64_t
-render_text(struct render *r, IDirectFBSurface *s,
-    const struct layout_widget *w, const char *text, int x, int y, int ww,
-    int wh, int64_t anim_ms)
+render_min(int64_t a, int64_t b)
 {
-	IDirectFBFont *font = render_font(r, w->font);
-	int tw = 0, asc = 0, desc = 0, box, tx, ty;
-	int64_t next = RENDER_NEVER;
+	return a < b ? a : b;
+}
 
-	if (font == NULL || text[0] == '\0')
-		return RENDER_NEVER;
+/* How a piece of text is set: a widget's own, or a part of a park row. */
+struct render_style {
+	const char *font;
+	const char *shrink_font;
+	uint32_t color;
+	int align, valign, overflow, scroll_speed, scroll_gap;
+};
+
+static void
+render_style_of(const struct layout_widget *w, struct render_style *st)
+{
+	st->font = w->font;
+	st->shrink_font = w->shrink_font;
+	st->color = w->color;
+	st->align = w->align;
+	st->valign = w->valign;
+	st->overflow = w->overflow;
+	st->scroll_speed = w->scroll_speed;
+	st->scroll_gap = w->scroll_gap;
+}
+
+/* One frame's (or one readout's) walk over the layout. */
+struct render_pass {
+	struct render *r;
+	IDirectFBSurface *s; /* NULL: resolve strings only (readout) */
+	int64_t wall_ms, anim_ms;
+	const struct render_source *src;
+	int64_t next;
+	render_emit_cb *emit;
+	void *emit_arg;
+	size_t region;
+	const char *region_name;
+	size_t page;
+};
+
+static int
+render_text_width(struct render *r, const char *font, const char *text)
+{
+	IDirectFBFont *f = render_font(r, font);
+	int tw = 0;
+
+	if (f != NULL && text[0] != '\0')
+		f->GetStringWidth(f, text, -1, &tw);
+	return tw;
+}
+
+/* Set text in the rectangle; folds its next change (scrolling) into p. */
+static void
+render_text(struct render_pass *p, const struct render_style *st,
+    const char *text, int x, int y, int ww, int wh)
+{
+	IDirectFBSurface *s = p->s;
+	IDirectFBFont *font = render_font(p->r, st->font);
+	int tw = 0, asc = 0, desc = 0, box, tx, ty;
+
+	if (s == NULL || font == NULL || text[0] == '\0' || ww <= 0)
+		return;
 	font->GetStringWidth(font, text, -1, &tw);
-	if (tw > ww && w->overflow == LAYOUT_OVERFLOW_SHRINK) {
-		IDirectFBFont *small = render_font(r, w->shrink_font);
+	if (tw > ww && st->overflow == LAYOUT_OVERFLOW_SHRINK) {
+		IDirectFBFont *small = render_font(p->r, st->shrink_font);
 		if (small != NULL) {
 			font = small;
 			font->GetStringWidth(font, text, -1, &tw);
@@ -331,7 +383,7 @@ render_text(struct render *r, IDirectFBSurface *s,
 	font->GetAscender(font, &asc);
 	font->GetDescender(font, &desc);
 	box = asc - desc; /* the descender is negative */
-	switch (w->valign) {
+	switch (st->valign) {
 	case LAYOUT_VALIGN_TOP:
 		ty = y;
 		break;
@@ -344,38 +396,39 @@ render_text(struct render *r, IDirectFBSurface *s,
 	}
 	/* Text wider than the widget shows its start, whatever the alignment. */
 	tx = x;
-	if (tw <= ww && w->align == LAYOUT_ALIGN_CENTER)
+	if (tw <= ww && st->align == LAYOUT_ALIGN_CENTER)
 		tx = x + (ww - tw) / 2;
-	else if (tw <= ww && w->align == LAYOUT_ALIGN_RIGHT)
+	else if (tw <= ww && st->align == LAYOUT_ALIGN_RIGHT)
 		tx = x + ww - tw;
 	s->SetFont(s, font);
-	render_set_color(s, w->color);
+	render_set_color(s, st->color);
 	s->SetDrawingFlags(s, DSDRAW_NOFX);
-	if (tw > ww && w->overflow == LAYOUT_OVERFLOW_SCROLL) {
-		int64_t period = (int64_t)tw + w->scroll_gap;
-		int64_t moved = anim_ms * w->scroll_speed / 1000;
+	if (tw > ww && st->overflow == LAYOUT_OVERFLOW_SCROLL) {
+		int64_t period = (int64_t)tw + st->scroll_gap;
+		int64_t moved = p->anim_ms * st->scroll_speed / 1000;
 		int off = (int)(moved % period);
+		int64_t next;
 		s->DrawString(s, text, -1, tx - off, ty, DSTF_TOPLEFT);
 		s->DrawString(
 		    s, text, -1, tx - off + (int)period, ty, DSTF_TOPLEFT);
 		/* When does the offset reach the next whole pixel? */
-		next = ((moved + 1) * 1000 + w->scroll_speed - 1) /
-			w->scroll_speed -
-		    anim_ms;
-		if (next < 1)
-			next = 1;
+		next = ((moved + 1) * 1000 + st->scroll_speed - 1) /
+			st->scroll_speed -
+		    p->anim_ms;
+		p->next = render_min(p->next, next < 1 ? 1 : next);
 	} else {
 		s->DrawString(s, text, -1, tx, ty, DSTF_TOPLEFT);
 	}
-	return next;
 }
 
-static int64_t
-render_image(struct render *r, IDirectFBSurface *s,
-    const struct layout_widget *w, int x, int y, int ww, int wh)
+static void
+render_image(struct render_pass *p, const struct layout_widget *w, int x, int y,
+    int ww, int wh)
 {
-	for (size_t i = 0; i < r->nimages; i++) {
-		struct render_image *img = &r->images[i];
+	IDirectFBSurface *s = p->s;
+
+	for (size_t i = 0; s != NULL && i < p->r->nimages; i++) {
+		struct render_image *img = &p->r->images[i];
 		int ix, iy;
 		if (strcmp(img->path, w->image) != 0)
 			continue;
@@ -396,26 +449,308 @@ render_image(struct render *r, IDirectFBSurface *s,
 		s->SetSrcBlendFunction(s, DSBF_SRCALPHA);
 		break;
 	}
+}
+
+/* What a parking widget shows for one car park. */
+struct render_park_value {
+	char text[64];
+	uint32_t color;
+	enum park_display display;
+	int64_t shown; /* after offset and clamping (NUMBER) */
+};
+
+/*
+ * Milliseconds until the item's freshness flips (stale, or no longer too
+ * far in the future), so the board changes on time without a new fetch.
+ */
+static int64_t
+render_park_expiry(const struct park_item *it, const struct park_rules *ru)
+{
+	int64_t t = it->time_ms;
+
+	if (t == PARK_NO_TIME)
+		t = ru->doc_time_ms != PARK_NO_TIME ? ru->doc_time_ms :
+						      ru->fetched_ms;
+	if (t > ru->now_ms + PARK_FUTURE_MS)
+		return t - PARK_FUTURE_MS - ru->now_ms;
+	/* Fresh up to t + stale_after included (park.c): stale 1 ms on. */
+	if (t + ru->stale_after_ms >= ru->now_ms)
+		return t + ru->stale_after_ms - ru->now_ms + 1;
 	return RENDER_NEVER;
 }
 
-static int64_t
-render_min(int64_t a, int64_t b)
+static const char *
+render_trend_arrow(int trend)
 {
-	return a < b ? a : b;
+	/* Free spaces falling (filling) point down, rising point up. */
+	switch (trend) {
+	case PARK_TREND_FILLING:
+		return " \u2193";
+	case PARK_TREND_EMPTYING:
+		return " \u2191";
+	default:
+		return "";
+	}
 }
 
-int64_t
-render_draw(
-    struct render *r, IDirectFBSurface *s, int64_t wall_ms, int64_t anim_ms)
+static void
+render_park_resolve(struct render_pass *p, const struct layout_widget *w,
+    const struct park_item *it, const struct park_rules *ru,
+    struct render_park_value *v)
 {
-	const struct layout *l = r->layout;
-	const struct layout_region *reg = l->regions.v;
-	int64_t next = RENDER_NEVER;
+	int64_t shown = 0;
+
+	v->display =
+	    it != NULL ? park_display(it, ru, &shown) : PARK_DISPLAY_NODATA;
+	if (it != NULL)
+		p->next = render_min(p->next, render_park_expiry(it, ru));
+	if (v->display == PARK_DISPLAY_NUMBER) {
+		shown -= w->offset;
+		if (shown <= 0)
+			v->display = PARK_DISPLAY_FULL;
+		if (shown < w->min_show)
+			shown = w->min_show;
+		if (shown > w->max_show)
+			shown = w->max_show;
+	}
+	v->shown = shown;
+	switch (v->display) {
+	case PARK_DISPLAY_NUMBER:
+		snprintf(v->text, sizeof(v->text), "%lld%s", (long long)shown,
+		    w->trend ? render_trend_arrow(it->trend) : "");
+		v->color = w->few > 0 && shown <= w->few ? w->colors.few :
+							   w->colors.free;
+		break;
+	case PARK_DISPLAY_FULL:
+		util_strlcpy(v->text, w->words.full, sizeof(v->text));
+		v->color = w->colors.full;
+		break;
+	case PARK_DISPLAY_CLOSED:
+		util_strlcpy(v->text, w->words.closed, sizeof(v->text));
+		v->color = w->colors.closed;
+		break;
+	case PARK_DISPLAY_NODATA:
+		util_strlcpy(v->text, w->words.nodata, sizeof(v->text));
+		v->color = w->colors.nodata;
+		break;
+	}
+}
+
+/* The feed's document (NULL = none yet) with rules for now. */
+static const struct park_doc *
+render_park_doc(struct render_pass *p, const char *feed, struct park_rules *ru)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->now_ms = p->wall_ms;
+	if (p->src == NULL || p->src->doc == NULL)
+		return NULL;
+	return p->src->doc(p->src->ctx, feed, ru);
+}
+
+/* Label left, value right: one car park in a rectangle. */
+static void
+render_park_row(struct render_pass *p, const struct layout_widget *w,
+    const char *label, const struct render_park_value *v, int x, int y, int ww,
+    int wh)
+{
+	struct render_style st;
+	int vw = w->value_w > 0 ? w->value_w :
+				  render_text_width(p->r, w->font, v->text);
+	int gap = 2;
+
+	render_style_of(w, &st);
+	st.overflow = LAYOUT_OVERFLOW_CLIP;
+	st.align = LAYOUT_ALIGN_LEFT;
+	render_text(p, &st, label, x, y, ww - vw - gap, wh);
+	st.align = LAYOUT_ALIGN_RIGHT;
+	st.color = v->color;
+	render_text(p, &st, v->text, x + ww - vw, y, vw, wh);
+	if (p->emit != NULL)
+		p->emit(p->emit_arg, p->region, p->region_name, p->page, "park",
+		    label, v->text);
+}
+
+static const char *
+render_park_label(const struct park_item *it, const char *label, const char *id)
+{
+	if (label[0] != '\0')
+		return label;
+	return it != NULL && it->name[0] != '\0' ? it->name : id;
+}
+
+static void
+render_park(struct render_pass *p, const struct layout_widget *w, int x, int y,
+    int ww, int wh)
+{
+	struct park_rules ru;
+	const struct park_doc *d = render_park_doc(p, w->feed, &ru);
+	const struct park_item *it = d ? park_doc_find(d, w->item) : NULL;
+	struct render_park_value v;
+
+	render_park_resolve(p, w, it, &ru, &v);
+	render_park_row(
+	    p, w, render_park_label(it, w->label, w->item), &v, x, y, ww, wh);
+}
+
+static void
+render_park_list(struct render_pass *p, const struct layout_widget *w, int x,
+    int y, int ww, int wh)
+{
+	struct park_rules ru;
+	const struct park_doc *d = render_park_doc(p, w->feed, &ru);
+	const struct layout_park_ref *refs = w->items.v;
+	IDirectFBFont *font = render_font(p->r, w->font);
+	size_t n = w->items.n > 0 ? w->items.n : (d ? d->n : 0);
+	size_t rows, pages, first;
+	int rh = w->row_h, asc = 0, desc = 0;
+
+	if (rh == 0 && font != NULL) {
+		font->GetAscender(font, &asc);
+		font->GetDescender(font, &desc);
+		rh = asc - desc;
+	}
+	if (rh <= 0 || n == 0)
+		return;
+	rows = (size_t)(wh / rh > 0 ? wh / rh : 1);
+	pages = (n + rows - 1) / rows;
+	first = (size_t)((p->anim_ms / w->page_ms) % (int64_t)pages) * rows;
+	if (pages > 1)
+		p->next =
+		    render_min(p->next, w->page_ms - p->anim_ms % w->page_ms);
+	for (size_t i = first; i < n && i < first + rows; i++) {
+		const struct park_item *it;
+		const char *id, *label;
+		struct render_park_value v;
+		if (w->items.n > 0) {
+			id = refs[i].id;
+			label = refs[i].label;
+			it = d ? park_doc_find(d, id) : NULL;
+		} else {
+			it = &d->items[i];
+			id = it->id;
+			label = "";
+		}
+		render_park_resolve(p, w, it, &ru, &v);
+		render_park_row(p, w, render_park_label(it, label, id), &v, x,
+		    y + (int)(i - first) * rh, ww, rh);
+	}
+}
+
+/* Replace every "{free}" in text by value. */
+static void
+render_subst(const char *text, const char *value, char *out, size_t size)
+{
+	size_t o = 0, vl = strlen(value);
+
+	for (const char *t = text; *t != '\0' && o + 1 < size;) {
+		if (strncmp(t, "{free}", 6) == 0) {
+			if (o + vl >= size)
+				break;
+			memcpy(out + o, value, vl);
+			o += vl;
+			t += 6;
+		} else {
+			out[o++] = *t++;
+		}
+	}
+	out[o] = '\0';
+}
+
+static void
+render_park_sum(struct render_pass *p, const struct layout_widget *w, int x,
+    int y, int ww, int wh)
+{
+	struct park_rules ru;
+	const struct park_doc *d = render_park_doc(p, w->feed, &ru);
+	const struct layout_park_ref *refs = w->items.v;
+	size_t n = w->items.n > 0 ? w->items.n : (d ? d->n : 0);
+	int64_t sum = 0;
+	int counted = 0;
+	char value[32], text[LAYOUT_TEXT_LEN];
+	struct render_style st;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct park_item *it = w->items.n > 0 ?
+		    (d ? park_doc_find(d, refs[i].id) : NULL) :
+		    &d->items[i];
+		struct render_park_value v;
+		render_park_resolve(p, w, it, &ru, &v);
+		/* A full or closed car park offers none of its spaces. */
+		if (v.display == PARK_DISPLAY_NUMBER) {
+			sum += v.shown;
+			counted++;
+		} else if (v.display == PARK_DISPLAY_FULL ||
+		    v.display == PARK_DISPLAY_CLOSED) {
+			counted++;
+		}
+	}
+	/* A sum is only true when every car park in it is known. */
+	if (counted == 0 || (size_t)counted < n)
+		util_strlcpy(value, w->words.nodata, sizeof(value));
+	else
+		snprintf(value, sizeof(value), "%lld", (long long)sum);
+	render_subst(w->text, value, text, sizeof(text));
+	render_style_of(w, &st);
+	render_text(p, &st, text, x, y, ww, wh);
+	if (p->emit != NULL)
+		p->emit(p->emit_arg, p->region, p->region_name, p->page,
+		    "park_sum", text, value);
+}
+
+static void
+render_widget(struct render_pass *p, const struct layout_widget *w, int x,
+    int y, int ww, int wh)
+{
+	struct render_style st;
 	char clock[128];
 
-	s->SetClip(s, NULL);
-	render_fill(s, l->background | 0xff000000u, 0, 0, l->width, l->height);
+	render_style_of(w, &st);
+	switch (w->type) {
+	case LAYOUT_WIDGET_TEXT:
+		render_text(p, &st, w->text, x, y, ww, wh);
+		if (p->emit != NULL)
+			p->emit(p->emit_arg, p->region, p->region_name, p->page,
+			    "text", w->text, NULL);
+		break;
+	case LAYOUT_WIDGET_CLOCK:
+		render_clock_text(w, p->wall_ms, clock, sizeof(clock));
+		render_text(p, &st, clock, x, y, ww, wh);
+		p->next = render_min(p->next, render_clock_next(w, p->wall_ms));
+		if (p->emit != NULL)
+			p->emit(p->emit_arg, p->region, p->region_name, p->page,
+			    "clock", clock, NULL);
+		break;
+	case LAYOUT_WIDGET_IMAGE:
+		render_image(p, w, x, y, ww, wh);
+		if (p->emit != NULL)
+			p->emit(p->emit_arg, p->region, p->region_name, p->page,
+			    "image", w->image, NULL);
+		break;
+	case LAYOUT_WIDGET_PARK:
+		render_park(p, w, x, y, ww, wh);
+		break;
+	case LAYOUT_WIDGET_PARK_LIST:
+		render_park_list(p, w, x, y, ww, wh);
+		break;
+	case LAYOUT_WIDGET_PARK_SUM:
+		render_park_sum(p, w, x, y, ww, wh);
+		break;
+	}
+}
+
+static int64_t
+render_walk(struct render_pass *p)
+{
+	const struct layout *l = p->r->layout;
+	const struct layout_region *reg = l->regions.v;
+	IDirectFBSurface *s = p->s;
+
+	p->next = RENDER_NEVER;
+	if (s != NULL) {
+		s->SetClip(s, NULL);
+		render_fill(
+		    s, l->background | 0xff000000u, 0, 0, l->width, l->height);
+	}
 	for (size_t i = 0; i < l->regions.n; i++) {
 		const struct layout_region *rg = &reg[i];
 		DFBRegion clip = { rg->x, rg->y, rg->x + rg->w - 1,
@@ -423,39 +758,58 @@ render_draw(
 		const struct layout_widget *w;
 		size_t n;
 
-		s->SetClip(s, &clip);
+		p->region = i;
+		p->region_name = rg->name;
+		p->page = render_page(p->r, i, p->anim_ms);
+		if (s != NULL)
+			s->SetClip(s, &clip);
 		render_fill(s, rg->background, rg->x, rg->y, rg->w, rg->h);
-		w = layout_region_widgets(rg, render_page(r, i, anim_ms), &n);
-		next = render_min(next, render_page_next(rg, anim_ms));
+		w = layout_region_widgets(rg, p->page, &n);
+		p->next = render_min(p->next, render_page_next(rg, p->anim_ms));
 		for (size_t k = 0; k < n; k++) {
 			int x = rg->x + w[k].x, y = rg->y + w[k].y;
 			int ww = w[k].w ? w[k].w : rg->w - w[k].x;
 			int wh = w[k].h ? w[k].h : rg->h - w[k].y;
 			DFBRegion wc = { x, y, x + ww - 1, y + wh - 1 };
 
-			s->SetClip(s, &wc);
+			if (s != NULL)
+				s->SetClip(s, &wc);
 			render_fill(s, w[k].background, x, y, ww, wh);
-			switch (w[k].type) {
-			case LAYOUT_WIDGET_TEXT:
-				next = render_min(next,
-				    render_text(r, s, &w[k], w[k].text, x, y,
-					ww, wh, anim_ms));
-				break;
-			case LAYOUT_WIDGET_CLOCK:
-				render_clock_text(
-				    &w[k], wall_ms, clock, sizeof(clock));
-				next = render_min(next,
-				    render_text(r, s, &w[k], clock, x, y, ww,
-					wh, anim_ms));
-				next = render_min(
-				    next, render_clock_next(&w[k], wall_ms));
-				break;
-			case LAYOUT_WIDGET_IMAGE:
-				render_image(r, s, &w[k], x, y, ww, wh);
-				break;
-			}
+			render_widget(p, &w[k], x, y, ww, wh);
 		}
 	}
-	s->SetClip(s, NULL);
-	return next;
+	if (s != NULL)
+		s->SetClip(s, NULL);
+	return p->next;
+}
+
+int64_t
+render_draw(struct render *r, IDirectFBSurface *s, int64_t wall_ms,
+    int64_t anim_ms, const struct render_source *src)
+{
+	struct render_pass p;
+
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	p.s = s;
+	p.wall_ms = wall_ms;
+	p.anim_ms = anim_ms;
+	p.src = src;
+	return render_walk(&p);
+}
+
+void
+render_readout(struct render *r, int64_t wall_ms, int64_t anim_ms,
+    const struct render_source *src, render_emit_cb *emit, void *arg)
+{
+	struct render_pass p;
+
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	p.wall_ms = wall_ms;
+	p.anim_ms = anim_ms;
+	p.src = src;
+	p.emit = emit;
+	p.emit_arg = arg;
+	render_walk(&p);
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "layout.h"
+#include "park.h"
 #include "util.h"
 
 #define RENDER_NEVER INT64_MAX
@@ -30,8 +31,26 @@ void render_free(struct render *r);
  * anim_ms the time since the layout went up.  Returns the milliseconds
  * until something on the board changes, or RENDER_NEVER for a static board.
  */
-int64_t render_draw(
-    struct render *r, IDirectFBSurface *dst, int64_t wall_ms, int64_t anim_ms);
+/* Where parking widgets get their data (feed.c in the daemon). */
+struct render_source {
+	/* The last good document of feed (NULL = none); fill rules' times. */
+	const struct park_doc *(*doc)(
+	    void *ctx, const char *feed, struct park_rules *rules);
+	void *ctx;
+};
+
+int64_t render_draw(struct render *r, IDirectFBSurface *dst, int64_t wall_ms,
+    int64_t anim_ms, const struct render_source *src);
+
+/*
+ * What the board shows, as text: emit is called for every widget on the
+ * current page of every region, in drawing order; value is what a parking
+ * widget shows (number or word), NULL for other widgets.
+ */
+typedef void render_emit_cb(void *arg, size_t region, const char *region_name,
+    size_t page, const char *type, const char *text, const char *value);
+void render_readout(struct render *r, int64_t wall_ms, int64_t anim_ms,
+    const struct render_source *src, render_emit_cb *emit, void *arg);
 
 /* The page region i shows at anim_ms (0 for a region without pages). */
 size_t render_page(const struct render *r, size_t region, int64_t anim_ms);
