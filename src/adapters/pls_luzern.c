@@ -12,22 +12,24 @@
  * The id is the code (the object key), never the position: the display
  * configuration refers to car parks by code.
  */
-#include "adapter.h"
+#include "adapters/common.h"
 
 #include <json.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-static struct json_object *
-pls_get(struct json_object *obj, const char *key)
+/* Drop blanks (spaces and tabs only) around s[0..*n). */
+static const char *
+pls_trim(const char *s, size_t *n)
 {
-	struct json_object *v = NULL;
-
-	if (!json_object_is_type(obj, json_type_object) ||
-	    !json_object_object_get_ex(obj, key, &v))
-		return NULL;
-	return v;
+	while (*n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		(*n)--;
+	}
+	while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+		(*n)--;
+	return s;
 }
 
 /* Only the word "success" (blanks and case aside) means a good document. */
@@ -39,14 +41,8 @@ pls_status_ok(struct json_object *st)
 
 	if (!json_object_is_type(st, json_type_string))
 		return 0;
-	s = json_object_get_string(st);
 	n = (size_t)json_object_get_string_len(st);
-	while (n > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
+	s = pls_trim(json_object_get_string(st), &n);
 	return n == 7 && strncasecmp(s, "success", 7) == 0;
 }
 
@@ -60,12 +56,7 @@ pls_code(const char *key, char *buf, size_t size)
 {
 	size_t n = strlen(key);
 
-	while (n > 0 && (*key == ' ' || *key == '\t')) {
-		key++;
-		n--;
-	}
-	while (n > 0 && (key[n - 1] == ' ' || key[n - 1] == '\t'))
-		n--;
+	key = pls_trim(key, &n);
 	buf[0] = '\0';
 	if (n == 0)
 		return 0;
@@ -82,47 +73,35 @@ pls_state(struct json_object *p)
 {
 	int opened, maint;
 
-	if (park_json_bool(pls_get(p, "maintenance"), &maint) == 0 && maint)
+	if (park_json_bool(adapter_get(p, "maintenance"), &maint) == 0 && maint)
 		return PARK_STATE_CLOSED;
-	if (park_json_bool(pls_get(p, "opened"), &opened) == 0)
+	if (park_json_bool(adapter_get(p, "opened"), &opened) == 0)
 		return opened ? PARK_STATE_OPEN : PARK_STATE_CLOSED;
 	return PARK_STATE_ABSENT;
 }
 
+/* A car park without code or description is skipped (adapter_add). */
 static int
-pls_parking(const char *code, struct json_object *p, const char *tz,
-    struct park_doc *out, char *err, size_t errlen)
+pls_parking(
+    const char *code, struct json_object *p, const struct adapter_ctx *c)
 {
 	struct park_item it;
-	int64_t v;
 
-	memset(&it, 0, sizeof(it));
+	adapter_item_init(&it);
 	if (pls_code(code, it.id, sizeof(it.id)) < 0)
 		return 0;
-	if (park_json_name(
-		pls_get(p, "description"), it.name, sizeof(it.name)) != 0)
-		it.name[0] = '\0';
-	it.free = PARK_NO_COUNT;
-	it.total = PARK_NO_COUNT;
-	it.time_ms = PARK_NO_TIME;
-	if (park_json_count(pls_get(p, "vacancy"), &v) == 0)
-		it.free = v;
-	if (park_json_count(pls_get(p, "capacity"), &v) == 0)
-		it.total = v;
-	it.time_ms = park_json_when(pls_get(p, "datestamp"), tz);
+	it.free = adapter_count(adapter_get(p, "vacancy"));
+	it.total = adapter_count(adapter_get(p, "capacity"));
+	it.time_ms = park_json_when(adapter_get(p, "datestamp"), c->tz);
 	it.state = pls_state(p);
-	it.trend = PARK_TREND_NONE;
-	if (park_doc_add(out, &it) != 0) {
-		snprintf(err, errlen, "more than %d car parks", PARK_MAX_ITEMS);
-		return -1;
-	}
-	return 0;
+	return adapter_add(c, &it, adapter_get(p, "description"), NULL);
 }
 
 int
 adapter_pls_luzern(struct json_object *root, const struct adapter_opts *o,
     struct park_doc *out, char *err, size_t errlen)
 {
+	struct adapter_ctx c = { o->timezone, NULL, 0, out, err, errlen };
 	struct json_object *st, *parkings;
 
 	if (!json_object_is_type(root, json_type_object)) {
@@ -131,7 +110,7 @@ adapter_pls_luzern(struct json_object *root, const struct adapter_opts *o,
 		    "data.parkings{}");
 		return -1;
 	}
-	st = pls_get(root, "status");
+	st = adapter_get(root, "status");
 	if (!pls_status_ok(st)) {
 		char what[48];
 
@@ -156,7 +135,7 @@ adapter_pls_luzern(struct json_object *root, const struct adapter_opts *o,
 	json_object_object_foreach (parkings, code, p) {
 		if (!json_object_is_type(p, json_type_object))
 			continue;
-		if (pls_parking(code, p, o->timezone, out, err, errlen) != 0)
+		if (pls_parking(code, p, &c) != 0)
 			return -1;
 	}
 	return 0;
