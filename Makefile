@@ -17,7 +17,7 @@ WERROR ?= -Werror
 SANITIZE ?=
 VERSION := 0.1.0
 
-PKGS := directfb json-c libsystemd libpng libcurl
+PKGS := directfb json-c libsystemd libpng libcurl libmicrohttpd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -50,7 +50,7 @@ UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/%)
 	demo-picture bench \
 	update-golden unit integration systemd-check install-check feeds-check
 
-all: $(B)/tafeld
+all: $(B)/tafeld $(B)/tafelctl
 
 deps:
 	@tools/deps.sh build
@@ -64,6 +64,9 @@ $(B)/tests/%.o: tests/%.c
 	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(B)/tafeld: $(CORE_OBJS) $(B)/src/main.o
+	$(CC) $(ALL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tafelctl: $(B)/src/ctl/tafelctl.o $(B)/src/util.o $(B)/src/log.o
 	$(CC) $(ALL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Each unit test links the whole core: modules are small and the linker
@@ -82,6 +85,8 @@ run:
 	@echo "  $(B)/demo/board.json says what it shows as text;"
 	@echo "  live parking data comes from tools/feedserver.py (a simulated"
 	@echo "  Lucerne PLS feed on http://127.0.0.1:8765/pls-luzern);"
+	@echo "  http://127.0.0.1:8080/ is a live preview (LED dots), /health,"
+	@echo "  /metrics, /snapshot.png and /api/v1/display are for monitoring;"
 	@echo "  Ctrl-C stops; edit examples/demo.json or the layout, then"
 	@echo "  'pkill -HUP -x tafeld' reloads them."
 	@python3 tools/feedserver.py --port 8765 --quiet \
@@ -175,6 +180,7 @@ install: $(B)/tafeld
 		$(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(SYSCONFDIR)/tafel \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 $(B)/tafeld $(DESTDIR)$(BINDIR)/tafeld
+	install -m 755 $(B)/tafelctl $(DESTDIR)$(BINDIR)/tafelctl
 	install -m 644 fonts/*.bdf fonts/README $(DESTDIR)$(DATADIR)/fonts/
 	install -d $(DESTDIR)$(DATADIR)/layouts/icons
 	install -m 644 layouts/*.json $(DESTDIR)$(DATADIR)/layouts/

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "httpd.h"
 #include "log.h"
 #include "schema.h"
 
@@ -114,6 +115,29 @@ static const struct schema_field cfg_feed_schema[] = {
 };
 #undef F
 
+#define HT(f) offsetof(struct cfg_http, f)
+static const struct schema_field cfg_http_schema[] = {
+	{ "listen", SCHEMA_STRLIST, HT(listen), 0, 4,
+	    "127.0.0.1:8080,[::1]:8080", 0, NULL, NULL, 0,
+	    "addresses to serve HTTP on (\"[::1]:8080\" for IPv6, port 0 = "
+	    "any free port, [] = no HTTP)" },
+	{ "max_connections", SCHEMA_INT, HT(max_connections), 1, 1024, "64",
+	    0, NULL, NULL, 0, "connections at once" },
+	{ "max_per_client", SCHEMA_INT, HT(max_per_client), 1, 1024, "16", 0,
+	    NULL, NULL, 0, "connections at once from one address" },
+	{ "timeout_s", SCHEMA_INT, HT(timeout_s), 1, 3600, "10", 0, NULL, NULL,
+	    0, "an idle connection is closed after this" },
+	{ "max_body", SCHEMA_INT, HT(max_body), 1024, 1048576, "65536", 0,
+	    NULL, NULL, 0, "largest request body" },
+	{ "health_public", SCHEMA_BOOL, HT(health_public), 0, 0, "true", 0,
+	    NULL, NULL, 0, "monitoring endpoints readable without a token" },
+	{ "stall_s", SCHEMA_INT, HT(stall_s), 1, 3600, "10", 0, NULL, NULL, 0,
+	    "health fails when a board that should animate has not changed "
+	    "for this long" },
+	{ NULL },
+};
+#undef HT
+
 #define C(f) offsetof(struct cfg, f)
 static const struct schema_field cfg_schema[] = {
 	{ "layout", SCHEMA_STRING, C(layout_file), 1, PATH_MAX, NULL, 1, NULL,
@@ -126,10 +150,14 @@ static const struct schema_field cfg_schema[] = {
 	    "folder for state (systemd StateDirectory)" },
 	{ "timezone", SCHEMA_STRING, C(timezone), 1, 64, "Europe/Zurich", 0,
 	    NULL, NULL, 0, "time zone of clocks (IANA name)" },
+	{ "service_id", SCHEMA_STRING, C(service_id), 0, 128, "", 0, NULL,
+	    NULL, 0, "the sign's name in health reports (\"\" = host name)" },
 	{ "log_level", SCHEMA_ENUM, C(log_level), 0, 0, "info", 0, cfg_levels,
 	    NULL, 0, "most detailed level logged" },
 	{ "display", SCHEMA_OBJECT, C(display), 0, 0, NULL, 0, NULL,
 	    cfg_display_schema, 0, "the display" },
+	{ "http", SCHEMA_OBJECT, C(http), 0, 0, NULL, 0, NULL, cfg_http_schema,
+	    0, "the HTTP server (monitoring, API)" },
 	{ "feeds", SCHEMA_ARRAY, C(feeds), 0, CFG_MAX_FEEDS, NULL, 0, NULL,
 	    cfg_feed_schema, sizeof(struct cfg_feed), "data feeds" },
 	{ NULL },
@@ -206,6 +234,17 @@ cfg_feed_find(const struct cfg *c, const char *id)
 	return NULL;
 }
 
+static void
+cfg_check_http(const struct cfg *c, const char *path, struct util_errs *errs)
+{
+	for (size_t i = 0; i < c->http.listen.n; i++)
+		if (httpd_check_addr(c->http.listen.v[i]) != 0)
+			util_errs_add(errs,
+			    "%s: http.listen[%zu]: \"%s\" is not "
+			    "\"address:port\" (\"[::1]:8080\" for IPv6)",
+			    path, i, c->http.listen.v[i]);
+}
+
 static int
 cfg_feed_known(const char *id, void *arg)
 {
@@ -275,6 +314,7 @@ cfg_load(const char *path, struct util_errs *errs)
 		util_errs_add(errs, "%s: timezone: unknown time zone \"%s\"",
 		    path, c->timezone);
 	cfg_check_feeds(c, path, errs);
+	cfg_check_http(c, path, errs);
 	if (c->layout_file[0] != '\0') {
 		c->layout = layout_load(c->layout_file, c->fonts_dir, errs);
 		if (c->layout != NULL)

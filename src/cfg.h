@@ -69,14 +69,26 @@ struct cfg_feed {
 	struct adapter_fields fields;
 };
 
+struct cfg_http {
+	struct schema_strlist listen;
+	int max_connections;
+	int max_per_client;
+	int timeout_s;
+	int max_body;
+	int health_public; /* /health, /metrics, /snapshot.png without token */
+	int stall_s;	   /* an animated board unchanged this long: fail */
+};
+
 struct cfg {
 	char path[PATH_MAX];
 	char layout_file[PATH_MAX]; /* resolved against the config's folder */
 	char fonts_dir[PATH_MAX];
 	char state_dir[PATH_MAX];
 	char timezone[64];
-	int log_level; /* enum log_level */
+	char service_id[128]; /* "" = the host name */
+	int log_level;	      /* enum log_level */
 	struct cfg_display display;
+	struct cfg_http http;
 	struct schema_array feeds; /* struct cfg_feed */
 	struct layout *layout;     /* owned */
 };

@@ -40,7 +40,11 @@ struct fetch_xfer {
 	fetch_done_cb *done;
 	void *arg;
 	size_t max_bytes;
+	size_t received;
 	int oversize;
+	fetch_chunk_cb *chunk;
+	int chunk_failed;
+	char chunk_err[FETCH_ERR_LEN];
 	int64_t started;
 	struct fetch_result res;
 	size_t cap;
@@ -149,10 +153,24 @@ fetch_write_cb(char *data, size_t size, size_t n, void *userp)
 {
 	struct fetch_xfer *x = userp;
 	size_t len = size * n;
+	long status = 0;
 
-	if (x->res.len + len > x->max_bytes) {
+	if (x->received + len > x->max_bytes) {
 		x->oversize = 1;
 		return 0; /* aborts with CURLE_WRITE_ERROR */
+	}
+	x->received += len;
+	if (x->chunk != NULL) {
+		/* Error bodies (HTML pages of a 502) are not the document. */
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+		if (status != 0 && (status < 200 || status > 299))
+			return len;
+		if (x->chunk(data, len, x->arg, x->chunk_err,
+			     sizeof(x->chunk_err)) != 0) {
+			x->chunk_failed = 1;
+			return 0;
+		}
+		return len;
 	}
 	if (x->res.len + len + 1 > x->cap) {
 		size_t cap = x->cap ? x->cap : 16384;
@@ -241,7 +259,9 @@ fetch_finish(struct fetch_xfer *x, CURLcode code)
 		r->body = util_calloc(1, 1);
 		x->cap = 1;
 	}
-	if (x->oversize) {
+	if (x->chunk_failed) {
+		snprintf(r->err, sizeof(r->err), "%s", x->chunk_err);
+	} else if (x->oversize) {
 		snprintf(r->err, sizeof(r->err), "body larger than %zu bytes",
 		    x->max_bytes);
 	} else if (code == CURLE_FILESIZE_EXCEEDED) {
@@ -343,6 +363,7 @@ fetch_start(struct fetch *f, const struct fetch_req *req, fetch_done_cb *done,
 	x->done = done;
 	x->arg = arg;
 	x->max_bytes = req->max_bytes;
+	x->chunk = req->chunk;
 	x->res.retry_after_s = -1;
 	x->started = util_mono_ms();
 	x->easy = e = curl_easy_init();

@@ -19,6 +19,8 @@
 #include "cfg.h"
 #include "display.h"
 #include "feed.h"
+#include "health.h"
+#include "httpd.h"
 #include "inspect.h"
 #include "log.h"
 #include "loop.h"
@@ -27,6 +29,8 @@
 #include "sd.h"
 #include "snapshot.h"
 #include "util.h"
+
+#define MAIN_STATUS_MS 5000 /* STATUS= line refresh */
 
 #ifndef TAFEL_VERSION
 #define TAFEL_VERSION "0.1.0"
@@ -37,6 +41,11 @@ struct app {
 	struct display *display;
 	struct render *render;
 	struct feeds *feeds;
+	struct httpd *httpd;
+	struct health_board board; /* what /health and /metrics report */
+	struct loop_timer *status_timer;
+	uint64_t status_frames; /* frames at the last STATUS= line */
+	int64_t status_at;	/* monotonic ms of that line */
 	struct render_source src; /* parking data for the renderer */
 	struct loop *loop;
 	struct loop_timer *render_timer;
@@ -74,6 +83,8 @@ usage(FILE *f)
 	    CFG_DEFAULT_PATH);
 }
 
+static void update_status(struct app *a);
+
 static void
 apply_log_level(const struct app *a)
 {
@@ -95,15 +106,46 @@ apply_timezone(const struct cfg *c)
 static int64_t
 draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
 {
-	int64_t next = render_draw(
-	    a->render, display_frame(a->display), wall_ms, anim_ms, &a->src);
+	struct timespec t0, t1;
+	int64_t next;
+	uint32_t *px;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	next = render_draw(
+	    a->render, display_frame(a->display), wall_ms, anim_ms, &a->src);
 	a->frame_wall = wall_ms;
 	a->frame_anim = anim_ms;
-
 	a->present_failed = display_present(a->display) != 0;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	a->last_frame = util_mono_ms();
+
+	/* Health proves what is lit: hash the pixels just presented. */
+	a->board.present_failed = a->present_failed;
+	a->board.render = a->render;
+	a->board.frame_wall = wall_ms;
+	a->board.frame_anim = anim_ms;
+	a->board.animating = next != RENDER_NEVER;
+	if (next != RENDER_NEVER)
+		a->board.due_wall_ms = wall_ms + next;
+	px = display_pixels(a->display);
+	if (px != NULL) {
+		health_frame(&a->board, px,
+		    (size_t)display_width(a->display) *
+			(size_t)display_height(a->display),
+		    wall_ms,
+		    (double)(t1.tv_sec - t0.tv_sec) +
+			(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		free(px);
+	}
 	return next;
+}
+
+static uint32_t *
+board_pixels(void *ctx)
+{
+	struct app *a = ctx;
+
+	return display_pixels(a->display);
 }
 
 static void
@@ -194,6 +236,8 @@ on_render_timer(struct loop_timer *t, void *arg)
 	int64_t next, min_gap = 1000 / a->cfg->display.fps;
 
 	next = draw_frame(a, util_wall_ms(), now - a->anim_start);
+	if (a->board.frames == 1)
+		update_status(a); /* the first frame is up: say so */
 	if (next != RENDER_NEVER)
 		loop_timer_at(t, now + (next < min_gap ? min_gap : next));
 	schedule_snapshot(a);
@@ -211,8 +255,10 @@ on_watchdog_timer(struct loop_timer *t, void *arg)
 	int64_t now = util_mono_ms();
 	int overdue = loop_timer_armed(a->render_timer) &&
 	    loop_timer_deadline(a->render_timer) < now - 1000;
+	int failing = strcmp(health_status(&a->board, util_wall_ms()),
+			  "fail") == 0;
 
-	if (!a->present_failed && !overdue)
+	if (!a->present_failed && !overdue && !failing)
 		sd_watchdog_ping();
 	else
 		log_warn("watchdog: rendering is stuck; not pinging");
@@ -227,12 +273,96 @@ display_same(const struct cfg_display *x, const struct cfg_display *y)
 	    strcmp(x->device, y->device) == 0;
 }
 
+static int
+http_same(const struct cfg_http *x, const struct cfg_http *y)
+{
+	if (x->listen.n != y->listen.n)
+		return 0;
+	for (size_t i = 0; i < x->listen.n; i++)
+		if (strcmp(x->listen.v[i], y->listen.v[i]) != 0)
+			return 0;
+	return 1;
+}
+
 static void
 update_status(struct app *a)
 {
-	sd_status("showing %s on %dx%d (%s)", a->cfg->layout->path,
-	    display_width(a->display), display_height(a->display),
-	    cfg_system_name(a->cfg->display.system));
+	size_t n = a->feeds != NULL ? feeds_count(a->feeds) : 0, fresh = 0;
+	int64_t now = util_wall_ms(), mono = util_mono_ms();
+	uint64_t frames = a->board.frames - a->status_frames;
+	double secs = (double)(mono - a->status_at) / 1000.0;
+
+
+	for (size_t i = 0; i < n; i++) {
+		struct feed_stats s;
+		feeds_stats(a->feeds, i, now, &s);
+		fresh += !s.stale && !s.failing &&
+		    s.last_ok_wall_ms != PARK_NO_TIME;
+	}
+	a->status_frames = a->board.frames;
+	a->status_at = mono;
+	sd_status("%s: %zu/%zu feeds fresh, 0 messages, %.0f fps",
+	    health_status(&a->board, now), fresh, n,
+	    secs > 0.1 ? (double)frames / secs : 0.0);
+}
+
+static void
+on_status_timer(struct loop_timer *t, void *arg)
+{
+	update_status(arg);
+	loop_timer_at(t, util_mono_ms() + MAIN_STATUS_MS);
+}
+
+/* The HTTP server and the monitoring endpoints; -1 when it cannot listen. */
+static int
+start_httpd(struct app *a)
+{
+	struct httpd_cfg hc;
+	char err[256];
+
+	memset(&hc, 0, sizeof(hc));
+	for (size_t i = 0; i < a->cfg->http.listen.n && i < HTTPD_MAX_LISTEN;
+	     i++) {
+		util_strlcpy(hc.listen[i], a->cfg->http.listen.v[i],
+		    sizeof(hc.listen[i]));
+		hc.nlisten++;
+	}
+	if (hc.nlisten == 0)
+		return 0;
+	hc.max_connections = a->cfg->http.max_connections;
+	hc.max_per_client = a->cfg->http.max_per_client;
+	hc.timeout_s = a->cfg->http.timeout_s;
+	hc.max_body = (size_t)a->cfg->http.max_body;
+	a->httpd = httpd_new(a->loop, &hc, err, sizeof(err));
+	if (a->httpd == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	a->board.httpd = a->httpd;
+	health_register(a->httpd, &a->board);
+	return 0;
+}
+
+static void
+board_init(struct app *a)
+{
+	a->board.version = TAFEL_VERSION;
+	if (a->cfg->service_id[0] != '\0')
+		util_strlcpy(a->board.service_id, a->cfg->service_id,
+		    sizeof(a->board.service_id));
+	else if (gethostname(a->board.service_id,
+		     sizeof(a->board.service_id) - 1) != 0)
+		util_strlcpy(a->board.service_id, "tafel",
+		    sizeof(a->board.service_id));
+	a->board.system = cfg_system_name(a->cfg->display.system);
+	a->board.width = display_width(a->display);
+	a->board.height = display_height(a->display);
+	a->board.started_wall_ms = util_wall_ms();
+	a->board.stall_s = a->cfg->http.stall_s;
+	a->board.src = &a->src;
+	a->board.render = a->render;
+	a->board.pixels = board_pixels;
+	a->board.ctx = a;
 }
 
 static void
@@ -245,6 +375,10 @@ reload(struct app *a)
 	sd_reloading();
 	log_info("reloading %s", a->cfg->path);
 	c = cfg_load(a->cfg->path, errs);
+	if (c != NULL && !http_same(&c->http, &a->cfg->http))
+		util_errs_add(errs,
+		    "%s: http.listen changed: restart tafeld to apply",
+		    c->path);
 	if (c != NULL && !display_same(&c->display, &a->cfg->display)) {
 		util_errs_add(errs,
 		    "%s: display.system, device, width, height or "
@@ -268,6 +402,8 @@ reload(struct app *a)
 	a->render = r;
 	apply_log_level(a);
 	apply_timezone(c);
+	a->board.render = r;
+	a->board.stall_s = c->http.stall_s;
 	a->anim_start = util_mono_ms();
 	loop_timer_at(a->render_timer, a->anim_start);
 	loop_timer_stop(a->snapshot_timer);
@@ -411,6 +547,14 @@ run_daemon(struct app *a)
 	a->render_timer = loop_timer_new(a->loop, on_render_timer, a);
 	a->feeds = feeds_new(a->loop, on_feeds_changed, a);
 	feeds_apply(a->feeds, a->cfg);
+	board_init(a);
+	a->board.feeds = a->feeds;
+	if (start_httpd(a) != 0) {
+		a->exit_code = 1;
+		goto out;
+	}
+	a->status_timer = loop_timer_new(a->loop, on_status_timer, a);
+	loop_timer_at(a->status_timer, util_mono_ms() + MAIN_STATUS_MS);
 	a->snapshot_timer = loop_timer_new(a->loop, on_snapshot_timer, a);
 	a->watchdog_timer = loop_timer_new(a->loop, on_watchdog_timer, a);
 	a->anim_start = util_mono_ms();
@@ -427,15 +571,18 @@ run_daemon(struct app *a)
 	if (a->cfg->display.snapshot_file[0] != '\0')
 		log_notice("the board's pixels are written to %s",
 		    a->cfg->display.snapshot_file);
+	a->status_at = util_mono_ms();
 	sd_ready("starting");
-	update_status(a);
 	if (loop_run(a->loop) != 0)
 		a->exit_code = 1;
 	sd_stopping();
+out:
 	/* A stopped sign must not keep showing numbers nobody updates. */
 	display_frame(a->display)
 	    ->Clear(display_frame(a->display), 0, 0, 0, 0xff);
 	display_present(a->display);
+	httpd_free(a->httpd);
+	a->httpd = NULL;
 	feeds_free(a->feeds);
 	a->feeds = NULL;
 	loop_free(a->loop);

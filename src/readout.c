@@ -41,18 +41,27 @@ readout_emit(void *arg, size_t region, const char *region_name, size_t page,
 	json_object_array_add(c->region, w);
 }
 
-char *
-readout_json(struct render *r, int64_t wall_ms, int64_t anim_ms,
+struct json_object *
+readout_build(struct render *r, int64_t wall_ms, int64_t anim_ms,
     const struct render_source *src)
 {
 	struct json_object *top = json_object_new_object();
 	struct readout_ctx c;
-	char *out;
 
 	memset(&c, 0, sizeof(c));
 	c.regions = json_object_new_array();
 	json_object_object_add(top, "regions", c.regions);
 	render_readout(r, wall_ms, anim_ms, src, readout_emit, &c);
+	return top;
+}
+
+char *
+readout_json(struct render *r, int64_t wall_ms, int64_t anim_ms,
+    const struct render_source *src)
+{
+	struct json_object *top = readout_build(r, wall_ms, anim_ms, src);
+	char *out;
+
 	out = util_strdup(json_object_to_json_string_ext(
 	    top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(top);

@@ -18,4 +18,9 @@
 char *readout_json(struct render *r, int64_t wall_ms, int64_t anim_ms,
     const struct render_source *src);
 
+struct json_object;
+/* The same as a json-c object the caller puts (health, the API add to it). */
+struct json_object *readout_build(struct render *r, int64_t wall_ms,
+    int64_t anim_ms, const struct render_source *src);
+
 #endif

@@ -30,6 +30,8 @@ schema_type_name(enum schema_type t)
 		return "object";
 	case SCHEMA_ARRAY:
 		return "array";
+	case SCHEMA_STRLIST:
+		return "array of strings";
 	}
 	return "?";
 }
@@ -188,6 +190,18 @@ schema_default(const struct schema_field *f, void *base)
 	case SCHEMA_COLOR:
 		schema_color_parse(f->def, (uint32_t *)(void *)p);
 		break;
+	case SCHEMA_STRLIST: {
+		struct schema_strlist *l = (void *)p;
+		const char *s = f->def;
+		l->n = 0;
+		while (*s != '\0' && l->n < SCHEMA_STRLIST_MAX) {
+			size_t n = strcspn(s, ",");
+			snprintf(l->v[l->n++], SCHEMA_STRLIST_LEN, "%.*s",
+			    (int)n, s);
+			s += n + (s[n] == ',');
+		}
+		break;
+	}
 	case SCHEMA_OBJECT:
 	case SCHEMA_ARRAY:
 		break;
@@ -241,6 +255,43 @@ schema_load_array(const struct schema_field *f, struct json_object *v,
 		if (schema_load(f->sub, json_object_array_get_idx(v, i),
 			(char *)a->v + i * f->elem_size, sub, errs) != 0)
 			bad = -1;
+	}
+	return bad;
+}
+
+static int
+schema_load_strlist(const struct schema_field *f, struct json_object *v,
+    char *p, const char *path, struct util_errs *errs)
+{
+	struct schema_strlist *l = (void *)p;
+	size_t n = json_object_array_length(v);
+	int bad = 0;
+
+	if ((long long)n < f->min || (long long)n > f->max ||
+	    n > SCHEMA_STRLIST_MAX) {
+		util_errs_add(errs, "%s: %zu elements, not in %lld..%lld", path,
+		    n, f->min, f->max);
+		return -1;
+	}
+	l->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+		const char *s;
+		if (!json_object_is_type(e, json_type_string)) {
+			util_errs_add(errs, "%s[%zu]: expected string, got %s",
+			    path, i, e ? schema_json_type(e) : "null");
+			bad = -1;
+			continue;
+		}
+		s = json_object_get_string(e);
+		if ((size_t)json_object_get_string_len(e) != strlen(s) ||
+		    util_strlcpy(l->v[l->n], s, SCHEMA_STRLIST_LEN) != 0) {
+			util_errs_add(errs, "%s[%zu]: longer than %d bytes or "
+			    "contains NUL", path, i, SCHEMA_STRLIST_LEN - 1);
+			bad = -1;
+			continue;
+		}
+		l->n++;
 	}
 	return bad;
 }
@@ -347,6 +398,10 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 		if (jt != json_type_array)
 			break;
 		return schema_load_array(f, v, base, path, errs);
+	case SCHEMA_STRLIST:
+		if (jt != json_type_array)
+			break;
+		return schema_load_strlist(f, v, p, path, errs);
 	}
 	util_errs_add(errs, "%s: expected %s, got %s", path,
 	    schema_type_name(f->type), schema_json_type(v));

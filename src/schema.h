@@ -27,6 +27,16 @@ enum schema_type {
 	SCHEMA_COLOR,  /* uint32_t ARGB from "#RRGGBB" or "#RRGGBBAA" */
 	SCHEMA_OBJECT, /* nested struct at offset, described by sub */
 	SCHEMA_ARRAY,  /* struct schema_array at offset, elements by sub */
+	SCHEMA_STRLIST, /* struct schema_strlist; min..max strings */
+};
+
+#define SCHEMA_STRLIST_MAX 8
+#define SCHEMA_STRLIST_LEN 128
+
+/* A short list of short strings ("listen": ["127.0.0.1:8080", ...]). */
+struct schema_strlist {
+	char v[SCHEMA_STRLIST_MAX][SCHEMA_STRLIST_LEN];
+	size_t n;
 };
 
 struct schema_array {
@@ -39,7 +49,7 @@ struct schema_field {
 	enum schema_type type;
 	size_t offset;
 	long long min, max; /* INT bounds; STRING size; ARRAY count */
-	const char *def;    /* default as text, NULL for none */
+	const char *def; /* default as text (STRLIST: comma-separated) */
 	int required;
 	const char *const *names;       /* ENUM values, NULL-terminated */
 	const struct schema_field *sub; /* OBJECT and ARRAY element */

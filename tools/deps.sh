@@ -10,7 +10,9 @@ build_pkgs="build-essential pkg-config libdirectfb-dev libdirectfb-extra
 libjson-c-dev libsystemd-dev libpng-dev libcurl4-openssl-dev
 libmicrohttpd-dev libgpiod-dev libxml2-dev"
 # systemd brings systemd-analyze for tests/systemd/check.sh.
-test_pkgs="libcmocka-dev python3 systemd clang-format clang-tidy"
+# chromium renders the preview page in tests; prometheus ships promtool.
+test_pkgs="libcmocka-dev python3 systemd clang-format clang-tidy chromium
+prometheus"
 
 what=${1:-all}
 case $what in

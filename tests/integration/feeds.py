@@ -182,9 +182,16 @@ def park_row(code, **kw):
     return w
 
 
-def park_board(c, codes=CODES, top=None, extra=None, park_kw=None):
+def park_sum(items, text="{free} frei"):
+    return {"type": "park_sum", "feed": "pls", "font": "t",
+            "items": [{"id": i} for i in items], "text": text}
+
+
+def park_board(c, codes=CODES, top=None, extra=None, park_kw=None,
+               sums=None):
     """One 8 px row per car park, region named after its code; top: a
-    region of 8 px above them; extra: widgets of a last row."""
+    region of 8 px above them; extra: widgets of a last row; sums: {region
+    name: car park codes}, a park_sum row for each after those."""
     regions, y = [], 0
     if top is not None:
         regions.append(top)
@@ -196,6 +203,9 @@ def park_board(c, codes=CODES, top=None, extra=None, park_kw=None):
         y += 8
     if extra:
         regions.append(h.region("extra", 0, y, BOARD_W, 8, extra))
+        y += 8
+    for name, items in (sums or {}).items():
+        regions.append(h.region(name, 0, y, BOARD_W, 8, [park_sum(items)]))
         y += 8
     c.write("layout.json", h.layout(BOARD_W, y, regions,
                                     background=h.BOARD_BG))
@@ -391,6 +401,44 @@ def test_feed_live_data_reaches_the_board(c):
     check(rc == 0 and rest == "", "feedserver: SIGTERM exit %s, printed "
           "%r after its listening line" % (rc, rest))
 
+@case
+def test_feed_park_sum_counts_closed_as_zero(c):
+    # Regression: a closed car park (opened: false, or in maintenance) made
+    # the whole sum "---"; it offers no spaces, so it counts 0 like a full
+    # one.  A car park that is stale or missing still makes the sum "---".
+    srv = FeedServer(c)
+    doc = frozen_doc(srv, override={
+        "NP12": {"vacancy": 0},                            # full
+        "SP04": {"datestamp": fsmod.zurich_iso(time.time() - 3600)},
+        "SP03": None})                                     # missing
+    parks = doc["data"]["parkings"]
+    check(not parks["NP13"]["opened"] and parks["AP01"]["maintenance"] and
+          parks["AP01"]["vacancy"] > 0, "fixture: NP13 %s, AP01 %s"
+          % (parks["NP13"], parks["AP01"]))
+    codes = ["SP02", "SP05", "NP12", "NP13", "AP01", "SP04"]
+    groups = {"open": ["SP02", "SP05", "NP12", "NP13", "AP01"],
+              "shut": ["NP12", "NP13"],
+              "stale": ["SP02", "NP13", "SP04"],
+              "missing": ["SP02", "NP13", "SP03"]}
+    height = park_board(c, codes, sums=groups)
+    d = start(c, srv.url(PLS), height, stale_after_s=300)
+    want = expect(doc, [k for k in codes if k != "SP04"])
+    want["SP04"] = "---"
+    check(want["NP13"] == "geschlossen" and want["AP01"] == "CLOSED" and
+          want["NP12"] == "besetzt", "fixture: %s" % want)
+    ro = wait_shows(d, want, what="the document")
+    total = sum(min(parks[k]["vacancy"], parks[k]["capacity"])
+                for k in ("SP02", "SP05"))
+    want_sums = {"open": str(total), "shut": "0", "stale": "---",
+                 "missing": "---"}
+    got = sums(ro)
+    check(got == want_sums, "park_sum: %s" % diff(got, want_sums))
+    check(any(w.get("text") == "%d frei" % total
+              for r in ro["regions"] if r["name"] == "open"
+              for w in r.get("widgets", [])), "park_sum text: %s"
+          % [r for r in ro["regions"] if r["name"] == "open"])
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
 
 @case
 def test_feed_frozen_turns_board_to_nodata_on_time(c):
@@ -444,6 +492,37 @@ def test_feed_frozen_turns_board_to_nodata_on_time(c):
     d.wait_log(r"^<5>feed pls: fresh again", after=n, timeout=4)
     h.wait_for(lambda: "---" not in shown(readout(d)[1]).get("SP02", "---"),
                what="numbers after the feed resumed")
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+@case
+def test_feed_stale_despite_an_item_dated_far_ahead(c):
+    # Regression: an item dated more than 10 minutes ahead is not trusted
+    # (the board shows --- for it) but it kept the feed "fresh", so "feed
+    # pls: stale" was never logged when the others aged.
+    srv = FeedServer(c)
+    codes = ["SP01", "SP02", "NP13"]
+    height = park_board(c, codes)
+    d = start(c, srv.url(PLS), height, stale_after_s=3)
+    d.wait_log(r"^<6>feed pls: \d+ items$")
+    h.wait_for(lambda: shown(readout(d)[1]).get("SP02", "---") != "---",
+               what="a number for SP02")
+    n = len(d.lines())
+    doc = frozen_doc(srv, override={
+        "SP01": {"datestamp": fsmod.zurich_iso(time.time() + 3600)}})
+    stale_at = datestamp_epoch(doc, skip=("SP01",)) + 3
+    want = expect(doc, ["SP02", "NP13"])
+    want["SP01"] = "---"
+    wait_shows(d, want, timeout=max(0.5, stale_at - time.time() - 0.3),
+               what="the document with SP01 an hour ahead")
+    check(not log_lines(d, r"feed pls: stale", n), "stale before %.1f s: "
+          "%s" % (stale_at - time.time(), log_lines(d, r"feed pls", n)))
+    d.wait_log(r"^<4>feed pls: stale", after=n,
+               timeout=max(0.5, stale_at + 1.0 - time.time()))
+    t = time.time()
+    check(t >= stale_at - 0.05, "stale logged %.2f s before the data "
+          "turned 3 s old" % (stale_at - t))
+    got = shown(readout(d)[1])
+    check(all(v == "---" for v in got.values()), "stale: %s" % got)
     check(d.stop() == 0, "SIGTERM: exit code not 0")
 
 
@@ -602,6 +681,57 @@ def test_feed_conditional_requests(c):
           "30 s old data with 304s: %s" % got)
     check(srv.stats()["status"][PLS].get("304", 0) > before,
           "no 304 while the data aged")
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+@case
+def test_feed_keeps_validators_after_a_bare_304(c):
+    # Regression: a 304 without ETag and Last-Modified (allowed: RFC 9110
+    # only says SHOULD) made the daemon forget its validators, so its next
+    # request was unconditional and fetched the whole document again.
+    srv = FeedServer(c)
+    doc = frozen_doc(srv)
+    codes = ["SP02", "NP13"]
+    want = expect(doc, codes)
+    height = park_board(c, codes)
+    d = start(c, srv.url(PLS), height, stale_after_s=300)
+    wait_shows(d, want, what="first document")
+    base = srv.requests()
+    h.wait_for(lambda: srv.requests() > base, timeout=3,
+               what="a conditional fetch")
+    st = srv.stats()
+    before = {k.lower(): v for k, v in st["headers"][PLS].items()}
+    etag = st["etag"][PLS]
+    check(before.get("if-none-match") == etag and
+          before.get("if-modified-since"), "before: If-None-Match %r "
+          "(ETag %r), If-Modified-Since %r" % (
+              before.get("if-none-match"), etag,
+              before.get("if-modified-since")))
+    n = len(d.lines())
+    srv.control("304-bare", count=2)
+    # Every request from t1 on saw that setting: at most two bare 304s,
+    # then the frozen document again (304 if conditional, else 200).
+    time.sleep(0.02)
+    t1 = time.time()
+
+    def three():
+        st = srv.stats()
+        log = [e for e in st["log"][PLS] if e[0] >= t1]
+        return (st, log) if len(log) >= 3 else None
+    st, log = h.wait_for(three, timeout=5, what="three fetches after the "
+                         "bare 304s were switched on")
+    mode = srv.get_json("/control")["settings"].get(PLS, {}).get("mode")
+    check(mode == "frozen", "the bare 304s were not all served: %s" % mode)
+    check(all(s == "304" for _, s in log), "statuses after bare 304s: %s "
+          "(a 200 answers a request without validators)" % log)
+    hdrs = {k.lower(): v for k, v in st["headers"][PLS].items()}
+    check(hdrs.get("if-none-match") == etag, "If-None-Match %r after bare "
+          "304s, want %r" % (hdrs.get("if-none-match"), etag))
+    check(hdrs.get("if-modified-since") == before["if-modified-since"],
+          "If-Modified-Since %r after bare 304s, want %r"
+          % (hdrs.get("if-modified-since"), before["if-modified-since"]))
+    check(not log_lines(d, r"^<[0-6]>feed pls:", n), "log after bare 304s: "
+          "%s" % log_lines(d, r"feed pls", n))
+    check(shown(readout(d)[1]) == want, "board changed after bare 304s")
     check(d.stop() == 0, "SIGTERM: exit code not 0")
 
 

@@ -1,0 +1,459 @@
+/*
+ * httpd: libmicrohttpd without threads of its own.  One MHD daemon per
+ * listen address (IPv4 and IPv6 loopback by default); each one's epoll fd
+ * is watched by the loop, and a loop timer follows MHD_get_timeout64().
+ * A request body is collected across MHD's upload calls into a buffer
+ * capped at max_body (413 beyond).  Errors are JSON:
+ * {"error": {"code": "...", "message": "..."}}.
+ */
+#include "httpd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <json.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "log.h"
+#include "loop.h"
+#include "util.h"
+
+#define HTTPD_MAX_ROUTES 32
+
+struct httpd_route {
+	char method[8];
+	char path[64];
+	int prefix;
+	httpd_handler *fn;
+	void *arg;
+};
+
+struct httpd_listener {
+	struct httpd *h;
+	struct MHD_Daemon *mhd;
+	int epfd;
+	int port;
+	struct loop_timer *timer;
+};
+
+struct httpd {
+	struct loop *loop;
+	struct httpd_cfg cfg;
+	struct httpd_listener lis[HTTPD_MAX_LISTEN];
+	size_t nlis;
+	struct httpd_route routes[HTTPD_MAX_ROUTES];
+	size_t nroutes;
+	struct httpd_stats stats;
+	struct httpd_count counts[HTTPD_MAX_COUNTS];
+	size_t ncounts;
+};
+
+/* Per-request state across MHD's calls. */
+struct httpd_conn {
+	char *body;
+	size_t len;
+	int too_big;
+};
+
+static void httpd_rearm(struct httpd_listener *li);
+
+static void
+httpd_on_ready(int fd, uint32_t events, void *arg)
+{
+	struct httpd_listener *li = arg;
+
+	(void)fd;
+	(void)events;
+	MHD_run(li->mhd);
+	httpd_rearm(li);
+}
+
+static void
+httpd_on_timer(struct loop_timer *t, void *arg)
+{
+	struct httpd_listener *li = arg;
+
+	(void)t;
+	MHD_run(li->mhd);
+	httpd_rearm(li);
+}
+
+static void
+httpd_rearm(struct httpd_listener *li)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (MHD_get_timeout(li->mhd, &ms) == MHD_YES)
+		loop_timer_at(li->timer, util_mono_ms() + (int64_t)ms);
+	else
+		loop_timer_stop(li->timer);
+}
+
+void
+httpd_text(struct httpd_resp *resp, int status, const char *type,
+	   const char *text)
+{
+	free(resp->body);
+	resp->status = status;
+	resp->type = type;
+	resp->len = strlen(text);
+	resp->body = util_strdup(text);
+}
+
+void
+httpd_error(struct httpd_resp *resp, int status, const char *code,
+	    const char *message)
+{
+	struct json_object *top = json_object_new_object();
+	struct json_object *e = json_object_new_object();
+
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	json_object_object_add(top, "error", e);
+	httpd_text(resp, status, "application/json",
+		   json_object_to_json_string_ext(
+			   top, JSON_C_TO_STRING_PLAIN |
+					JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+const char *
+httpd_header(const struct httpd_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+httpd_query(const struct httpd_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+static void
+httpd_count(struct httpd *h, const char *route, int status)
+{
+	size_t i;
+
+	for (i = 0; i < h->ncounts; i++)
+		if (h->counts[i].status == status &&
+		    strcmp(h->counts[i].route, route) == 0)
+			break;
+	if (i == h->ncounts) {
+		if (h->ncounts == HTTPD_MAX_COUNTS)
+			return; /* bounded: a scan of odd paths adds nothing */
+		h->ncounts++;
+		util_strlcpy(h->counts[i].route, route,
+		    sizeof(h->counts[i].route));
+		h->counts[i].status = status;
+	}
+	h->counts[i].n++;
+}
+
+const struct httpd_count *
+httpd_counts(const struct httpd *h, size_t *n)
+{
+	*n = h->ncounts;
+	return h->counts;
+}
+
+static void
+httpd_dispatch(struct httpd *h, const struct httpd_req *req,
+    struct httpd_resp *resp)
+{
+	int path_known = 0;
+	const char *label = "other";
+
+
+	for (size_t i = 0; i < h->nroutes; i++) {
+		const struct httpd_route *r = &h->routes[i];
+		int match = r->prefix
+				    ? strncmp(req->path, r->path,
+					      strlen(r->path)) == 0
+				    : strcmp(req->path, r->path) == 0;
+		if (!match)
+			continue;
+		path_known = 1;
+		label = r->path;
+		if (strcmp(req->method, r->method) != 0 &&
+		    !(strcmp(req->method, "HEAD") == 0 &&
+		      strcmp(r->method, "GET") == 0))
+			continue;
+		r->fn(req, resp, r->arg);
+		if (resp->status == 0)
+			httpd_error(resp, 500, "internal", "handler gave no "
+							   "answer");
+		httpd_count(h, label, resp->status);
+		return;
+	}
+	if (path_known)
+		httpd_error(resp, 405, "methodNotAllowed",
+		    "method not allowed for this path");
+	else
+		httpd_error(resp, 404, "notFound", "no such resource");
+	httpd_count(h, label, resp->status);
+}
+
+static enum MHD_Result
+httpd_send(struct MHD_Connection *conn, struct httpd_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(resp->len, resp->body,
+					    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(resp->body);
+		return MHD_NO;
+	}
+	resp->body = NULL;
+	MHD_add_response_header(r, "Content-Type",
+				resp->type ? resp->type : "text/plain");
+	MHD_add_response_header(r, "Cache-Control",
+				resp->cache ? resp->cache : "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (resp->retry_after[0] != '\0')
+		MHD_add_response_header(r, "Retry-After", resp->retry_after);
+	ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
+	     const char *method, const char *version, const char *upload,
+	     size_t *upload_size, void **con_cls)
+{
+	struct httpd_listener *li = cls;
+	struct httpd *h = li->h;
+	struct httpd_conn *c = *con_cls;
+	struct httpd_req req;
+	struct httpd_resp resp;
+	int cls_idx;
+
+	(void)version;
+	if (c == NULL) {
+		c = util_calloc(1, sizeof(*c));
+		*con_cls = c;
+		return MHD_YES; /* headers only; the body may follow */
+	}
+	if (*upload_size > 0) {
+		if (!c->too_big && c->len + *upload_size <= h->cfg.max_body) {
+			char *p = realloc(c->body, c->len + *upload_size + 1);
+			if (p == NULL)
+				log_fatal("out of memory");
+			c->body = p;
+			memcpy(c->body + c->len, upload, *upload_size);
+			c->len += *upload_size;
+			c->body[c->len] = '\0';
+		} else {
+			c->too_big = 1;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	memset(&resp, 0, sizeof(resp));
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = url;
+	req.body = c->body ? c->body : "";
+	req.body_len = c->len;
+	req.conn = conn;
+	if (c->too_big) {
+		char msg[64];
+		snprintf(msg, sizeof(msg), "request body over %zu bytes",
+			 h->cfg.max_body);
+		httpd_error(&resp, 413, "payloadTooLarge", msg);
+	} else {
+		httpd_dispatch(h, &req, &resp);
+	}
+	if (resp.status == 0)
+		httpd_error(&resp, 500, "internal", "handler gave no answer");
+	h->stats.requests++;
+	cls_idx = resp.status / 100;
+	if (cls_idx >= 1 && cls_idx <= 5)
+		h->stats.by_status[cls_idx]++;
+	return httpd_send(conn, &resp);
+}
+
+static void
+httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		enum MHD_RequestTerminationCode toe)
+{
+	struct httpd_conn *c = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (c != NULL) {
+		free(c->body);
+		free(c);
+		*con_cls = NULL;
+	}
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080" into ss. */
+static int
+httpd_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[64];
+	const char *colon;
+	char *end;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (close == NULL || close[1] != ':' ||
+		    (size_t)(close - s - 1) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1),
+			 s + 1);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 0 ||
+	    port > 65535)
+		return -1;
+	if (s[0] == '[') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &a6->sin6_addr) != 1)
+			return -1;
+		*len = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+			return -1;
+		*len = sizeof(*a4);
+	}
+	return 0;
+}
+
+int
+httpd_check_addr(const char *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	return httpd_parse_addr(s, &ss, &len);
+}
+
+struct httpd *
+httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
+{
+	struct httpd *h = util_calloc(1, sizeof(*h));
+
+	h->loop = l;
+	h->cfg = *c;
+	for (size_t i = 0; i < c->nlisten; i++) {
+		struct httpd_listener *li = &h->lis[i];
+		struct sockaddr_storage ss;
+		const union MHD_DaemonInfo *info;
+		socklen_t len;
+		unsigned int flags = MHD_USE_EPOLL | MHD_USE_TURBO;
+
+		if (httpd_parse_addr(c->listen[i], &ss, &len) != 0) {
+			snprintf(err, errlen, "http.listen: \"%s\" is not an "
+					      "address:port",
+				 c->listen[i]);
+			goto fail;
+		}
+		if (ss.ss_family == AF_INET6)
+			flags |= MHD_USE_IPv6;
+		li->h = h;
+		li->mhd = MHD_start_daemon(
+			flags, 0, NULL, NULL, httpd_access, li,
+			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			MHD_OPTION_CONNECTION_LIMIT,
+			(unsigned int)c->max_connections,
+			MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			(unsigned int)c->max_per_client,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout_s,
+			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+			MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, li,
+			MHD_OPTION_END);
+		if (li->mhd == NULL) {
+			snprintf(err, errlen,
+				 "http: cannot listen on %s (address in use "
+				 "or not available)",
+				 c->listen[i]);
+			goto fail;
+		}
+		h->nlis++;
+		info = MHD_get_daemon_info(li->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+		li->epfd = info->epoll_fd;
+		info = MHD_get_daemon_info(li->mhd, MHD_DAEMON_INFO_BIND_PORT);
+		li->port = info != NULL ? info->port : 0;
+		li->timer = loop_timer_new(l, httpd_on_timer, li);
+		if (loop_fd_add(l, li->epfd, EPOLLIN, httpd_on_ready, li) !=
+		    0) {
+			snprintf(err, errlen, "http: %s", strerror(errno));
+			goto fail;
+		}
+		log_notice("http: listening on %s (port %d)", c->listen[i],
+			   li->port);
+	}
+	return h;
+fail:
+	httpd_free(h);
+	return NULL;
+}
+
+void
+httpd_free(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->nlis; i++) {
+		struct httpd_listener *li = &h->lis[i];
+		if (li->timer != NULL) {
+			loop_fd_del(h->loop, li->epfd);
+			loop_timer_free(li->timer);
+		}
+		MHD_stop_daemon(li->mhd);
+	}
+	free(h);
+}
+
+void
+httpd_route(struct httpd *h, const char *method, const char *path,
+	    int prefix, httpd_handler *fn, void *arg)
+{
+	struct httpd_route *r;
+
+	if (h->nroutes == HTTPD_MAX_ROUTES)
+		log_fatal("httpd: too many routes");
+	r = &h->routes[h->nroutes++];
+	util_strlcpy(r->method, method, sizeof(r->method));
+	util_strlcpy(r->path, path, sizeof(r->path));
+	r->prefix = prefix;
+	r->fn = fn;
+	r->arg = arg;
+}
+
+int
+httpd_port(const struct httpd *h, size_t n)
+{
+	return n < h->nlis ? h->lis[n].port : 0;
+}
+
+void
+httpd_get_stats(const struct httpd *h, struct httpd_stats *out)
+{
+	*out = h->stats;
+}
