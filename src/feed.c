@@ -19,6 +19,9 @@
 
 #define FEED_BACKOFF_CAP_MS (15 * 60 * 1000)
 
+const double feed_latency_bounds[FEED_LATENCY_BUCKETS] = { 0.05, 0.1, 0.25,
+	0.5, 1, 2.5, 5, 10 };
+
 struct feed {
 	struct feeds *owner;
 	const struct cfg_feed *cfg;
@@ -34,6 +37,9 @@ struct feed {
 	int failures;
 	int stale;
 	uint64_t fetches, nfailures, not_modified;
+	uint64_t latency_le[FEED_LATENCY_BUCKETS];
+	uint64_t latency_count;
+	double latency_sum;
 	char last_error[256];
 	char key[CFG_FEED_ID_LEN + CFG_URL_LEN + 16]; /* id, url, format */
 };
@@ -218,6 +224,11 @@ feed_done(const struct fetch_result *res, void *arg)
 
 	f->xfer = NULL;
 	f->fetches++;
+	f->latency_count++;
+	f->latency_sum += (double)res->elapsed_ms / 1000.0;
+	for (size_t i = 0; i < FEED_LATENCY_BUCKETS; i++)
+		if ((double)res->elapsed_ms / 1000.0 <= feed_latency_bounds[i])
+			f->latency_le[i]++;
 	if (!res->ok) {
 		feed_fail(f, res->err, res->retry_after_s);
 		return;
@@ -426,9 +437,12 @@ feeds_count(const struct feeds *fs)
 }
 
 void
-feeds_stats(const struct feeds *fs, size_t i, struct feed_stats *out)
+feeds_stats(const struct feeds *fs, size_t i, int64_t now_ms,
+    struct feed_stats *out)
 {
 	const struct feed *f = fs->v[i];
+	struct park_rules ru;
+
 
 	memset(out, 0, sizeof(*out));
 	out->id = f->cfg->id;
@@ -440,4 +454,24 @@ feeds_stats(const struct feeds *fs, size_t i, struct feed_stats *out)
 	out->stale = f->stale;
 	util_strlcpy(out->last_error, f->last_error, sizeof(out->last_error));
 	out->items = f->have_doc ? f->doc.n : 0;
+	memcpy(out->latency_le, f->latency_le, sizeof(out->latency_le));
+	out->latency_count = f->latency_count;
+	out->latency_sum = f->latency_sum;
+	out->doc_newest_ms = PARK_NO_TIME;
+	if (!f->have_doc)
+		return;
+	ru.now_ms = now_ms;
+	ru.fetched_ms = f->fetched_wall_ms;
+	ru.doc_time_ms = f->doc.time_ms;
+	ru.stale_after_ms = (int64_t)f->cfg->stale_after_s * 1000;
+	for (size_t k = 0; k < f->doc.n; k++) {
+		const struct park_item *it = &f->doc.items[k];
+		int64_t t = it->time_ms != PARK_NO_TIME ? it->time_ms
+		    : f->doc.time_ms != PARK_NO_TIME    ? f->doc.time_ms
+							: f->fetched_wall_ms;
+		if (park_display(it, &ru, NULL) == PARK_DISPLAY_NODATA)
+			out->items_nodata++;
+		if (t > out->doc_newest_ms && t - now_ms <= PARK_FUTURE_MS)
+			out->doc_newest_ms = t;
+	}
 }

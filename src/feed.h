@@ -43,6 +43,9 @@ int feeds_busy(const struct feeds *fs);
 const struct park_doc *feeds_doc(
     const struct feeds *fs, const char *id, struct park_rules *rules);
 
+#define FEED_LATENCY_BUCKETS 8
+extern const double feed_latency_bounds[FEED_LATENCY_BUCKETS]; /* seconds */
+
 /* Counters for logs, health and tests. */
 struct feed_stats {
 	const char *id;
@@ -52,9 +55,16 @@ struct feed_stats {
 	int stale;
 	char last_error[256];
 	size_t items;
+	size_t items_nodata; /* shown as --- at now_ms */
+	int64_t doc_newest_ms; /* newest item or feed time, PARK_NO_TIME */
+	/* Fetch latency histogram (cumulative buckets, Prometheus style). */
+	uint64_t latency_le[FEED_LATENCY_BUCKETS];
+	uint64_t latency_count;
+	double latency_sum;
 };
 size_t feeds_count(const struct feeds *fs);
-void feeds_stats(const struct feeds *fs, size_t i, struct feed_stats *out);
+void feeds_stats(const struct feeds *fs, size_t i, int64_t now_ms,
+		 struct feed_stats *out);
 
 /* The back-off delay after n consecutive failures (jitter in 0..1). */
 int64_t feed_backoff_ms(int interval_s, int failures, double jitter);
