@@ -100,8 +100,8 @@ auth_load(const char *path, char *err, size_t errlen)
 			goto fail;
 		}
 		if (util_strlcpy(t->name, line, sizeof(t->name)) != 0) {
-			snprintf(err, errlen, "%s:%d: name too long", path,
-			    lineno);
+			snprintf(
+			    err, errlen, "%s:%d: name too long", path, lineno);
 			goto fail;
 		}
 		memcpy(t->token, f1, t->len + 1);
@@ -154,8 +154,8 @@ auth_equal(const struct auth_token *t, const char *s, size_t len)
 }
 
 enum auth_role
-auth_check(const struct auth *a, const char *authorization, char *name,
-    size_t size)
+auth_check(
+    const struct auth *a, const char *authorization, char *name, size_t size)
 {
 	enum auth_role role = AUTH_ROLE_NONE;
 	const char *tok;
@@ -188,8 +188,8 @@ auth_check(const struct auth *a, const char *authorization, char *name,
 int
 auth_token_in_query(const char *query)
 {
-	static const char *const keys[] = { "token", "access_token",
-		"bearer", "auth", "authorization", "api_key", "apikey" };
+	static const char *const keys[] = { "token", "access_token", "bearer",
+		"auth", "authorization", "api_key", "apikey" };
 
 	if (query == NULL)
 		return 0;
@@ -206,8 +206,7 @@ auth_token_in_query(const char *query)
 }
 
 int
-auth_generate(const char *path, const char *token_out, char *err,
-    size_t errlen)
+auth_generate(const char *path, const char *token_out, char *err, size_t errlen)
 {
 	unsigned char raw[16];
 	char hex[33], line[64];
@@ -223,7 +222,8 @@ auth_generate(const char *path, const char *token_out, char *err,
 		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
 	snprintf(line, sizeof(line), "demo:%s:operator\n", hex);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1 || write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+	if (fd == -1 ||
+	    write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
@@ -232,7 +232,8 @@ auth_generate(const char *path, const char *token_out, char *err,
 	close(fd);
 	snprintf(line, sizeof(line), "%s\n", hex);
 	fd = open(token_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1 || write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+	if (fd == -1 ||
+	    write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
 		snprintf(err, errlen, "%s: %s", token_out, strerror(errno));
 		if (fd != -1)
 			close(fd);

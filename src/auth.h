@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 #define AUTH_MAX_TOKENS 64
-#define AUTH_NAME_LEN 64
-#define AUTH_TOKEN_MIN 16 /* characters: shorter tokens are refused */
-#define AUTH_TOKEN_MAX 128
+#define AUTH_NAME_LEN   64
+#define AUTH_TOKEN_MIN  16 /* characters: shorter tokens are refused */
+#define AUTH_TOKEN_MAX  128
 
 enum auth_role {
 	AUTH_ROLE_NONE, /* no or unknown token */
@@ -34,8 +34,8 @@ size_t auth_count(const struct auth *a);
  * The role of an "Authorization" header value ("Bearer TOKEN"); name gets
  * the token's name for the audit log.
  */
-enum auth_role auth_check(const struct auth *a, const char *authorization,
-			  char *name, size_t size);
+enum auth_role auth_check(
+    const struct auth *a, const char *authorization, char *name, size_t size);
 
 /* Does a query string carry something that looks like a token? */
 int auth_token_in_query(const char *query);
@@ -44,7 +44,7 @@ int auth_token_in_query(const char *query);
  * The demo: create path with one operator token "demo:<random>" (0600)
  * unless it exists, and write the bare token to token_out.  0 or -1.
  */
-int auth_generate(const char *path, const char *token_out, char *err,
-		  size_t errlen);
+int auth_generate(
+    const char *path, const char *token_out, char *err, size_t errlen);
 
 #endif

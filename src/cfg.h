@@ -76,7 +76,7 @@ struct cfg_http {
 	int timeout_s;
 	int max_body;
 	int health_public; /* /health, /metrics, /snapshot.png without token */
-	int stall_s;	   /* an animated board unchanged this long: fail */
+	int stall_s;       /* an animated board unchanged this long: fail */
 };
 
 struct cfg {
@@ -86,7 +86,7 @@ struct cfg {
 	char state_dir[PATH_MAX];
 	char timezone[64];
 	char service_id[128]; /* "" = the host name */
-	int log_level;	      /* enum log_level */
+	int log_level;        /* enum log_level */
 	struct cfg_display display;
 	struct cfg_http http;
 	struct schema_array feeds; /* struct cfg_feed */

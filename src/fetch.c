@@ -166,7 +166,7 @@ fetch_write_cb(char *data, size_t size, size_t n, void *userp)
 		if (status != 0 && (status < 200 || status > 299))
 			return len;
 		if (x->chunk(data, len, x->arg, x->chunk_err,
-			     sizeof(x->chunk_err)) != 0) {
+			sizeof(x->chunk_err)) != 0) {
 			x->chunk_failed = 1;
 			return 0;
 		}

@@ -28,8 +28,8 @@ struct fetch_header {
  * then not collected (fetch_result.body stays empty).  Return 0, or -1
  * with err filled to abort the transfer (it then fails with that reason).
  */
-typedef int fetch_chunk_cb(const char *data, size_t len, void *arg,
-			   char *err, size_t errlen);
+typedef int fetch_chunk_cb(
+    const char *data, size_t len, void *arg, char *err, size_t errlen);
 
 struct fetch_req {
 	const char *url;
@@ -41,7 +41,7 @@ struct fetch_req {
 	size_t nheaders;
 	const char *etag;          /* If-None-Match, NULL or "" = none */
 	const char *last_modified; /* If-Modified-Since */
-	fetch_chunk_cb *chunk;	   /* NULL: collect the body */
+	fetch_chunk_cb *chunk;     /* NULL: collect the body */
 };
 
 struct fetch_result {

@@ -70,8 +70,8 @@ health_stalled(const struct health_board *b, int64_t now_ms)
 	 * past and the pixels have not changed since, the board is frozen.
 	 */
 	return b->animating && b->due_wall_ms > 0 &&
-	       now_ms - b->due_wall_ms > (int64_t)b->stall_s * 1000 &&
-	       b->last_change_wall_ms < b->due_wall_ms;
+	    now_ms - b->due_wall_ms > (int64_t)b->stall_s * 1000 &&
+	    b->last_change_wall_ms < b->due_wall_ms;
 }
 
 static int
@@ -91,8 +91,7 @@ health_status(const struct health_board *b, int64_t now_ms)
 
 	if (b->present_failed || b->frames == 0 || health_stalled(b, now_ms))
 		return "fail";
-	for (size_t i = 0; b->feeds != NULL && i < feeds_count(b->feeds);
-	     i++) {
+	for (size_t i = 0; b->feeds != NULL && i < feeds_count(b->feeds); i++) {
 		struct feed_stats s;
 		feeds_stats(b->feeds, i, now_ms, &s);
 		if (health_feed_level(&s) > level)
@@ -132,46 +131,45 @@ health_add(struct json_object *checks, const char *key, struct json_object *c)
 }
 
 static void
-health_feeds(const struct health_board *b, struct json_object *checks,
-    int64_t now)
+health_feeds(
+    const struct health_board *b, struct json_object *checks, int64_t now)
 {
 	char key[96], iso[32];
 
-	for (size_t i = 0; b->feeds != NULL && i < feeds_count(b->feeds);
-	     i++) {
+	for (size_t i = 0; b->feeds != NULL && i < feeds_count(b->feeds); i++) {
 		struct feed_stats s;
 		struct json_object *c;
 		feeds_stats(b->feeds, i, now, &s);
 		c = health_check(health_levels[health_feed_level(&s)]);
-		json_object_object_add(c, "componentId",
-		    json_object_new_string(s.id));
-		json_object_object_add(c, "componentType",
-		    json_object_new_string("datastore"));
+		json_object_object_add(
+		    c, "componentId", json_object_new_string(s.id));
+		json_object_object_add(
+		    c, "componentType", json_object_new_string("datastore"));
 		if (s.doc_newest_ms != PARK_NO_TIME)
 			json_object_object_add(c, "observedValue",
 			    json_object_new_double(
 				(double)(now - s.doc_newest_ms) / 1000.0));
 		else
 			json_object_object_add(c, "observedValue", NULL);
-		json_object_object_add(c, "observedUnit",
-		    json_object_new_string("s"));
+		json_object_object_add(
+		    c, "observedUnit", json_object_new_string("s"));
 		if (s.last_ok_wall_ms != PARK_NO_TIME) {
 			health_iso(s.last_ok_wall_ms, iso, sizeof(iso));
-			json_object_object_add(c, "time",
-			    json_object_new_string(iso));
+			json_object_object_add(
+			    c, "time", json_object_new_string(iso));
 		}
-		json_object_object_add(c, "output",
-		    json_object_new_string(s.last_error));
-		json_object_object_add(c, "stale",
-		    json_object_new_boolean(s.stale));
-		json_object_object_add(c, "items",
-		    json_object_new_int64((int64_t)s.items));
+		json_object_object_add(
+		    c, "output", json_object_new_string(s.last_error));
+		json_object_object_add(
+		    c, "stale", json_object_new_boolean(s.stale));
+		json_object_object_add(
+		    c, "items", json_object_new_int64((int64_t)s.items));
 		json_object_object_add(c, "itemsNoData",
 		    json_object_new_int64((int64_t)s.items_nodata));
-		json_object_object_add(c, "fetches",
-		    json_object_new_int64((int64_t)s.fetches));
-		json_object_object_add(c, "failures",
-		    json_object_new_int64((int64_t)s.failures));
+		json_object_object_add(
+		    c, "fetches", json_object_new_int64((int64_t)s.fetches));
+		json_object_object_add(
+		    c, "failures", json_object_new_int64((int64_t)s.failures));
 		snprintf(key, sizeof(key), "feed:%s", s.id);
 		health_add(checks, key, c);
 	}
@@ -213,47 +211,47 @@ health_document(const struct health_board *b, int64_t now, int *http_status)
 	char *out;
 
 	json_object_object_add(top, "status", json_object_new_string(status));
-	json_object_object_add(top, "version",
-	    json_object_new_string(b->version));
-	json_object_object_add(top, "releaseId",
-	    json_object_new_string(b->version));
-	json_object_object_add(top, "serviceId",
-	    json_object_new_string(b->service_id));
-	json_object_object_add(top, "description",
-	    json_object_new_string("tafel LED sign"));
+	json_object_object_add(
+	    top, "version", json_object_new_string(b->version));
+	json_object_object_add(
+	    top, "releaseId", json_object_new_string(b->version));
+	json_object_object_add(
+	    top, "serviceId", json_object_new_string(b->service_id));
+	json_object_object_add(
+	    top, "description", json_object_new_string("tafel LED sign"));
 
 	c = health_check(b->present_failed ? "fail" : "pass");
-	json_object_object_add(c, "componentType",
-	    json_object_new_string("component"));
+	json_object_object_add(
+	    c, "componentType", json_object_new_string("component"));
 	json_object_object_add(c, "system", json_object_new_string(b->system));
 	json_object_object_add(c, "width", json_object_new_int(b->width));
 	json_object_object_add(c, "height", json_object_new_int(b->height));
 	health_add(checks, "display:board", c);
 
-	c = health_check(b->present_failed || b->frames == 0 ||
-		    health_stalled(b, now)
-		? "fail"
-		: "pass");
-	json_object_object_add(c, "observedValue",
-	    json_object_new_int64((int64_t)b->frames));
-	json_object_object_add(c, "observedUnit",
-	    json_object_new_string("frames"));
+	c = health_check(
+	    b->present_failed || b->frames == 0 || health_stalled(b, now) ?
+		"fail" :
+		"pass");
+	json_object_object_add(
+	    c, "observedValue", json_object_new_int64((int64_t)b->frames));
+	json_object_object_add(
+	    c, "observedUnit", json_object_new_string("frames"));
 	if (b->last_frame_wall_ms > 0) {
 		health_iso(b->last_frame_wall_ms, iso, sizeof(iso));
 		json_object_object_add(c, "time", json_object_new_string(iso));
 	}
 	if (b->last_change_wall_ms > 0) {
 		health_iso(b->last_change_wall_ms, iso, sizeof(iso));
-		json_object_object_add(c, "lastChange",
-		    json_object_new_string(iso));
+		json_object_object_add(
+		    c, "lastChange", json_object_new_string(iso));
 	}
-	snprintf(hash, sizeof(hash), "%016llx",
-	    (unsigned long long)b->pixel_hash);
+	snprintf(
+	    hash, sizeof(hash), "%016llx", (unsigned long long)b->pixel_hash);
 	json_object_object_add(c, "pixelHash", json_object_new_string(hash));
-	json_object_object_add(c, "animating",
-	    json_object_new_boolean(b->animating));
-	json_object_object_add(c, "stalled",
-	    json_object_new_boolean(health_stalled(b, now)));
+	json_object_object_add(
+	    c, "animating", json_object_new_boolean(b->animating));
+	json_object_object_add(
+	    c, "stalled", json_object_new_boolean(health_stalled(b, now)));
 	json_object_object_add(c, "pages", health_pages(b));
 	json_object_object_add(c, "messages", json_object_new_array());
 	if (health_stalled(b, now))
@@ -271,30 +269,29 @@ health_document(const struct health_board *b, int64_t now, int *http_status)
 	 */
 	c = health_check("pass");
 	json_object_object_add(c, "observedValue", json_object_new_int(100));
-	json_object_object_add(c, "observedUnit",
-	    json_object_new_string("percent"));
+	json_object_object_add(
+	    c, "observedUnit", json_object_new_string("percent"));
 	json_object_object_add(c, "mode", json_object_new_string("fixed"));
 	json_object_object_add(c, "output",
 	    json_object_new_string("no brightness control configured"));
 	health_add(checks, "brightness:level", c);
 	c = health_check("pass");
 	json_object_object_add(c, "inputs", json_object_new_object());
-	json_object_object_add(c, "output",
-	    json_object_new_string("no GPIO lines configured"));
+	json_object_object_add(
+	    c, "output", json_object_new_string("no GPIO lines configured"));
 	health_add(checks, "gpio:inputs", c);
 
-
 	c = health_check("pass");
-	json_object_object_add(c, "componentType",
-	    json_object_new_string("system"));
+	json_object_object_add(
+	    c, "componentType", json_object_new_string("system"));
 	json_object_object_add(c, "observedValue",
 	    json_object_new_int64((now - b->started_wall_ms) / 1000));
 	json_object_object_add(c, "observedUnit", json_object_new_string("s"));
 	health_add(checks, "uptime", c);
 
 	json_object_object_add(top, "checks", checks);
-	out = util_strdup(json_object_to_json_string_ext(top,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	out = util_strdup(json_object_to_json_string_ext(
+	    top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(top);
 	*http_status = strcmp(status, "fail") == 0 ? 503 : 200;
 	return out;
@@ -370,8 +367,8 @@ health_histogram(struct health_buf *b, const char *name, const char *labels,
 	for (size_t i = 0; i < n; i++)
 		health_printf(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name,
 		    labels, sep, bounds[i], (unsigned long long)le[i]);
-	health_printf(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels,
-	    sep, (unsigned long long)count);
+	health_printf(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
+	    (unsigned long long)count);
 	health_printf(b, "%s_sum%s%s%s %.6f\n", name, labels[0] ? "{" : "",
 	    labels, labels[0] ? "}" : "", sum);
 	health_printf(b, "%s_count%s%s%s %llu\n", name, labels[0] ? "{" : "",
@@ -436,9 +433,9 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 	    "# HELP tafel_frame_age_seconds Seconds since the board last "
 	    "changed.\n# TYPE tafel_frame_age_seconds gauge\n"
 	    "tafel_frame_age_seconds %.3f\n",
-	    b->last_change_wall_ms > 0
-		? (double)(now - b->last_change_wall_ms) / 1000.0
-		: 0.0);
+	    b->last_change_wall_ms > 0 ?
+		(double)(now - b->last_change_wall_ms) / 1000.0 :
+		0.0);
 	health_printf(&o,
 	    "# HELP tafel_board_stalled 1 when the board should animate but "
 	    "has not changed.\n# TYPE tafel_board_stalled gauge\n"
@@ -566,8 +563,8 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 }
 
 static void
-health_metrics_get(const struct httpd_req *req, struct httpd_resp *resp,
-    void *arg)
+health_metrics_get(
+    const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
 	(void)req;
 	resp->status = 200;
@@ -576,8 +573,8 @@ health_metrics_get(const struct httpd_req *req, struct httpd_resp *resp,
 }
 
 static void
-health_snapshot_get(const struct httpd_req *req, struct httpd_resp *resp,
-    void *arg)
+health_snapshot_get(
+    const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
 	struct health_board *b = arg;
 	uint32_t *px = b->pixels(b->ctx);
@@ -587,7 +584,8 @@ health_snapshot_get(const struct httpd_req *req, struct httpd_resp *resp,
 
 	(void)req;
 	if (px == NULL) {
-		httpd_error(resp, 503, "unavailable", "the frame is unreadable");
+		httpd_error(
+		    resp, 503, "unavailable", "the frame is unreadable");
 		return;
 	}
 	png = snapshot_encode(px, b->width, b->height, &len, err, sizeof(err));
@@ -603,8 +601,8 @@ health_snapshot_get(const struct httpd_req *req, struct httpd_resp *resp,
 }
 
 static void
-health_display_get(const struct httpd_req *req, struct httpd_resp *resp,
-    void *arg)
+health_display_get(
+    const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
 	struct health_board *b = arg;
 	struct json_object *ro;
@@ -618,18 +616,18 @@ health_display_get(const struct httpd_req *req, struct httpd_resp *resp,
 	ro = readout_build(b->render, b->frame_wall, b->frame_anim, b->src);
 	health_iso(b->frame_wall, iso, sizeof(iso));
 	json_object_object_add(ro, "time", json_object_new_string(iso));
-	json_object_object_add(ro, "frame",
-	    json_object_new_int64((int64_t)b->frames));
+	json_object_object_add(
+	    ro, "frame", json_object_new_int64((int64_t)b->frames));
 	json_object_object_add(ro, "messages", json_object_new_array());
 	httpd_text(resp, 200, "application/json",
-	    json_object_to_json_string_ext(ro,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	    json_object_to_json_string_ext(
+		ro, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(ro);
 }
 
 static void
-health_preview_get(const struct httpd_req *req, struct httpd_resp *resp,
-    void *arg)
+health_preview_get(
+    const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
 	(void)req;
 	(void)arg;

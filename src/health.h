@@ -29,9 +29,9 @@ struct health_board {
 	uint64_t frames;
 	int64_t last_frame_wall_ms;  /* 0 before the first */
 	int64_t last_change_wall_ms; /* when the pixels last changed */
-	uint64_t pixel_hash;	     /* FNV-1a of the frame's pixels */
-	int animating;		     /* the board is due to change */
-	int64_t due_wall_ms;	     /* when that change is due */
+	uint64_t pixel_hash;         /* FNV-1a of the frame's pixels */
+	int animating;               /* the board is due to change */
+	int64_t due_wall_ms;         /* when that change is due */
 	int present_failed;
 	int stall_s;
 	/* Render time (draw + present) histogram. */
@@ -53,7 +53,7 @@ extern const double health_render_bounds[HEALTH_RENDER_BUCKETS];
 
 /* Record one presented frame: its pixels and how long it took. */
 void health_frame(struct health_board *b, const uint32_t *px, size_t n,
-		  int64_t wall_ms, double render_s);
+    int64_t wall_ms, double render_s);
 
 /* Serve the endpoints above from b. */
 void health_register(struct httpd *h, struct health_board *b);

@@ -95,8 +95,8 @@ httpd_rearm(struct httpd_listener *li)
 }
 
 void
-httpd_text(struct httpd_resp *resp, int status, const char *type,
-	   const char *text)
+httpd_text(
+    struct httpd_resp *resp, int status, const char *type, const char *text)
 {
 	free(resp->body);
 	resp->status = status;
@@ -106,8 +106,8 @@ httpd_text(struct httpd_resp *resp, int status, const char *type,
 }
 
 void
-httpd_error(struct httpd_resp *resp, int status, const char *code,
-	    const char *message)
+httpd_error(
+    struct httpd_resp *resp, int status, const char *code, const char *message)
 {
 	struct json_object *top = json_object_new_object();
 	struct json_object *e = json_object_new_object();
@@ -116,9 +116,8 @@ httpd_error(struct httpd_resp *resp, int status, const char *code,
 	json_object_object_add(e, "message", json_object_new_string(message));
 	json_object_object_add(top, "error", e);
 	httpd_text(resp, status, "application/json",
-		   json_object_to_json_string_ext(
-			   top, JSON_C_TO_STRING_PLAIN |
-					JSON_C_TO_STRING_NOSLASHESCAPE));
+	    json_object_to_json_string_ext(
+		top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(top);
 }
 
@@ -131,8 +130,8 @@ httpd_header(const struct httpd_req *r, const char *name)
 const char *
 httpd_query(const struct httpd_req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-					   name);
+	return MHD_lookup_connection_value(
+	    r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 static void
@@ -148,8 +147,8 @@ httpd_count(struct httpd *h, const char *route, int status)
 		if (h->ncounts == HTTPD_MAX_COUNTS)
 			return; /* bounded: a scan of odd paths adds nothing */
 		h->ncounts++;
-		util_strlcpy(h->counts[i].route, route,
-		    sizeof(h->counts[i].route));
+		util_strlcpy(
+		    h->counts[i].route, route, sizeof(h->counts[i].route));
 		h->counts[i].status = status;
 	}
 	h->counts[i].n++;
@@ -163,31 +162,30 @@ httpd_counts(const struct httpd *h, size_t *n)
 }
 
 static void
-httpd_dispatch(struct httpd *h, const struct httpd_req *req,
-    struct httpd_resp *resp)
+httpd_dispatch(
+    struct httpd *h, const struct httpd_req *req, struct httpd_resp *resp)
 {
 	int path_known = 0;
 	const char *label = "other";
 
-
 	for (size_t i = 0; i < h->nroutes; i++) {
 		const struct httpd_route *r = &h->routes[i];
-		int match = r->prefix
-				    ? strncmp(req->path, r->path,
-					      strlen(r->path)) == 0
-				    : strcmp(req->path, r->path) == 0;
+		int match = r->prefix ?
+		    strncmp(req->path, r->path, strlen(r->path)) == 0 :
+		    strcmp(req->path, r->path) == 0;
 		if (!match)
 			continue;
 		path_known = 1;
 		label = r->path;
 		if (strcmp(req->method, r->method) != 0 &&
 		    !(strcmp(req->method, "HEAD") == 0 &&
-		      strcmp(r->method, "GET") == 0))
+			strcmp(r->method, "GET") == 0))
 			continue;
 		r->fn(req, resp, r->arg);
 		if (resp->status == 0)
-			httpd_error(resp, 500, "internal", "handler gave no "
-							   "answer");
+			httpd_error(resp, 500, "internal",
+			    "handler gave no "
+			    "answer");
 		httpd_count(h, label, resp->status);
 		return;
 	}
@@ -205,17 +203,17 @@ httpd_send(struct MHD_Connection *conn, struct httpd_resp *resp)
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(resp->len, resp->body,
-					    MHD_RESPMEM_MUST_FREE);
+	r = MHD_create_response_from_buffer(
+	    resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		free(resp->body);
 		return MHD_NO;
 	}
 	resp->body = NULL;
-	MHD_add_response_header(r, "Content-Type",
-				resp->type ? resp->type : "text/plain");
-	MHD_add_response_header(r, "Cache-Control",
-				resp->cache ? resp->cache : "no-store");
+	MHD_add_response_header(
+	    r, "Content-Type", resp->type ? resp->type : "text/plain");
+	MHD_add_response_header(
+	    r, "Cache-Control", resp->cache ? resp->cache : "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (resp->retry_after[0] != '\0')
 		MHD_add_response_header(r, "Retry-After", resp->retry_after);
@@ -226,8 +224,8 @@ httpd_send(struct MHD_Connection *conn, struct httpd_resp *resp)
 
 static enum MHD_Result
 httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
-	     const char *method, const char *version, const char *upload,
-	     size_t *upload_size, void **con_cls)
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
 {
 	struct httpd_listener *li = cls;
 	struct httpd *h = li->h;
@@ -267,7 +265,7 @@ httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (c->too_big) {
 		char msg[64];
 		snprintf(msg, sizeof(msg), "request body over %zu bytes",
-			 h->cfg.max_body);
+		    h->cfg.max_body);
 		httpd_error(&resp, 413, "payloadTooLarge", msg);
 	} else {
 		httpd_dispatch(h, &req, &resp);
@@ -283,7 +281,7 @@ httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 static void
 httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-		enum MHD_RequestTerminationCode toe)
+    enum MHD_RequestTerminationCode toe)
 {
 	struct httpd_conn *c = *con_cls;
 
@@ -312,8 +310,8 @@ httpd_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 		if (close == NULL || close[1] != ':' ||
 		    (size_t)(close - s - 1) >= sizeof(host))
 			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1),
-			 s + 1);
+		snprintf(
+		    host, sizeof(host), "%.*s", (int)(close - s - 1), s + 1);
 		colon = close + 1;
 	} else {
 		colon = strrchr(s, ':');
@@ -368,30 +366,30 @@ httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
 		unsigned int flags = MHD_USE_EPOLL | MHD_USE_TURBO;
 
 		if (httpd_parse_addr(c->listen[i], &ss, &len) != 0) {
-			snprintf(err, errlen, "http.listen: \"%s\" is not an "
-					      "address:port",
-				 c->listen[i]);
+			snprintf(err, errlen,
+			    "http.listen: \"%s\" is not an "
+			    "address:port",
+			    c->listen[i]);
 			goto fail;
 		}
 		if (ss.ss_family == AF_INET6)
 			flags |= MHD_USE_IPv6;
 		li->h = h;
-		li->mhd = MHD_start_daemon(
-			flags, 0, NULL, NULL, httpd_access, li,
-			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			MHD_OPTION_CONNECTION_LIMIT,
-			(unsigned int)c->max_connections,
-			MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-			(unsigned int)c->max_per_client,
-			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout_s,
-			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-			MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, li,
-			MHD_OPTION_END);
+		li->mhd = MHD_start_daemon(flags, 0, NULL, NULL, httpd_access,
+		    li, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		    MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned int)c->max_connections,
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		    (unsigned int)c->max_per_client,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout_s,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		    MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, li,
+		    MHD_OPTION_END);
 		if (li->mhd == NULL) {
 			snprintf(err, errlen,
-				 "http: cannot listen on %s (address in use "
-				 "or not available)",
-				 c->listen[i]);
+			    "http: cannot listen on %s (address in use "
+			    "or not available)",
+			    c->listen[i]);
 			goto fail;
 		}
 		h->nlis++;
@@ -405,8 +403,8 @@ httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
 			snprintf(err, errlen, "http: %s", strerror(errno));
 			goto fail;
 		}
-		log_notice("http: listening on %s (port %d)", c->listen[i],
-			   li->port);
+		log_notice(
+		    "http: listening on %s (port %d)", c->listen[i], li->port);
 	}
 	return h;
 fail:
@@ -431,8 +429,8 @@ httpd_free(struct httpd *h)
 }
 
 void
-httpd_route(struct httpd *h, const char *method, const char *path,
-	    int prefix, httpd_handler *fn, void *arg)
+httpd_route(struct httpd *h, const char *method, const char *path, int prefix,
+    httpd_handler *fn, void *arg)
 {
 	struct httpd_route *r;
 

@@ -38,18 +38,18 @@ struct httpd_req {
 struct httpd_resp {
 	int status;
 	const char *type; /* Content-Type, static */
-	char *body;	  /* malloc'd; httpd frees it */
+	char *body;       /* malloc'd; httpd frees it */
 	size_t len;
 	const char *cache; /* Cache-Control, NULL = "no-store" */
 	char retry_after[16];
 };
 
-typedef void httpd_handler(const struct httpd_req *req, struct httpd_resp *resp,
-			   void *arg);
+typedef void httpd_handler(
+    const struct httpd_req *req, struct httpd_resp *resp, void *arg);
 
 /* Start listening on every address; NULL with err filled on failure. */
-struct httpd *httpd_new(struct loop *l, const struct httpd_cfg *c, char *err,
-			size_t errlen);
+struct httpd *httpd_new(
+    struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen);
 void httpd_free(struct httpd *h);
 
 /*
@@ -58,7 +58,7 @@ void httpd_free(struct httpd *h);
  * method 405, both as JSON errors.
  */
 void httpd_route(struct httpd *h, const char *method, const char *path,
-		 int prefix, httpd_handler *fn, void *arg);
+    int prefix, httpd_handler *fn, void *arg);
 
 /* The port the n-th address listens on (after a ":0" request). */
 int httpd_port(const struct httpd *h, size_t n);
@@ -67,10 +67,10 @@ const char *httpd_header(const struct httpd_req *r, const char *name);
 const char *httpd_query(const struct httpd_req *r, const char *name);
 
 /* Fill resp with text (copied) or a JSON error body. */
-void httpd_text(struct httpd_resp *resp, int status, const char *type,
-		const char *text);
-void httpd_error(struct httpd_resp *resp, int status, const char *code,
-		 const char *message);
+void httpd_text(
+    struct httpd_resp *resp, int status, const char *type, const char *text);
+void httpd_error(
+    struct httpd_resp *resp, int status, const char *code, const char *message);
 
 /* Requests answered, by status class, for metrics. */
 struct httpd_stats {

@@ -44,8 +44,8 @@ struct app {
 	struct httpd *httpd;
 	struct health_board board; /* what /health and /metrics report */
 	struct loop_timer *status_timer;
-	uint64_t status_frames; /* frames at the last STATUS= line */
-	int64_t status_at;	/* monotonic ms of that line */
+	uint64_t status_frames;   /* frames at the last STATUS= line */
+	int64_t status_at;        /* monotonic ms of that line */
 	struct render_source src; /* parking data for the renderer */
 	struct loop *loop;
 	struct loop_timer *render_timer;
@@ -255,8 +255,8 @@ on_watchdog_timer(struct loop_timer *t, void *arg)
 	int64_t now = util_mono_ms();
 	int overdue = loop_timer_armed(a->render_timer) &&
 	    loop_timer_deadline(a->render_timer) < now - 1000;
-	int failing = strcmp(health_status(&a->board, util_wall_ms()),
-			  "fail") == 0;
+	int failing =
+	    strcmp(health_status(&a->board, util_wall_ms()), "fail") == 0;
 
 	if (!a->present_failed && !overdue && !failing)
 		sd_watchdog_ping();
@@ -292,12 +292,11 @@ update_status(struct app *a)
 	uint64_t frames = a->board.frames - a->status_frames;
 	double secs = (double)(mono - a->status_at) / 1000.0;
 
-
 	for (size_t i = 0; i < n; i++) {
 		struct feed_stats s;
 		feeds_stats(a->feeds, i, now, &s);
-		fresh += !s.stale && !s.failing &&
-		    s.last_ok_wall_ms != PARK_NO_TIME;
+		fresh +=
+		    !s.stale && !s.failing && s.last_ok_wall_ms != PARK_NO_TIME;
 	}
 	a->status_frames = a->board.frames;
 	a->status_at = mono;
@@ -350,10 +349,10 @@ board_init(struct app *a)
 	if (a->cfg->service_id[0] != '\0')
 		util_strlcpy(a->board.service_id, a->cfg->service_id,
 		    sizeof(a->board.service_id));
-	else if (gethostname(a->board.service_id,
-		     sizeof(a->board.service_id) - 1) != 0)
-		util_strlcpy(a->board.service_id, "tafel",
-		    sizeof(a->board.service_id));
+	else if (gethostname(
+		     a->board.service_id, sizeof(a->board.service_id) - 1) != 0)
+		util_strlcpy(
+		    a->board.service_id, "tafel", sizeof(a->board.service_id));
 	a->board.system = cfg_system_name(a->cfg->display.system);
 	a->board.width = display_width(a->display);
 	a->board.height = display_height(a->display);

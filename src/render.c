@@ -723,10 +723,11 @@ render_widget(struct render_pass *p, const struct layout_widget *w, int x,
 	case LAYOUT_WIDGET_IMAGE:
 		render_image(p, w, x, y, ww, wh);
 		if (p->emit != NULL)
-			p->emit(p->emit_arg, p->region, p->region_name,
-			    p->page, "image",
-			    strrchr(w->image, '/') ? strrchr(w->image, '/') + 1
-						   : w->image,
+			p->emit(p->emit_arg, p->region, p->region_name, p->page,
+			    "image",
+			    strrchr(w->image, '/') ?
+				strrchr(w->image, '/') + 1 :
+				w->image,
 			    NULL);
 		break;
 	case LAYOUT_WIDGET_PARK:

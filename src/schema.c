@@ -286,8 +286,10 @@ schema_load_strlist(const struct schema_field *f, struct json_object *v,
 		s = json_object_get_string(e);
 		if ((size_t)json_object_get_string_len(e) != strlen(s) ||
 		    util_strlcpy(l->v[l->n], s, SCHEMA_STRLIST_LEN) != 0) {
-			util_errs_add(errs, "%s[%zu]: longer than %d bytes or "
-			    "contains NUL", path, i, SCHEMA_STRLIST_LEN - 1);
+			util_errs_add(errs,
+			    "%s[%zu]: longer than %d bytes or "
+			    "contains NUL",
+			    path, i, SCHEMA_STRLIST_LEN - 1);
 			bad = -1;
 			continue;
 		}

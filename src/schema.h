@@ -20,13 +20,13 @@ struct json_object;
 #define SCHEMA_MAX_FILE  ((size_t)1024 * 1024) /* config and layout files */
 
 enum schema_type {
-	SCHEMA_STRING, /* char[max] inline; max is the buffer size */
-	SCHEMA_INT,    /* int, min..max */
-	SCHEMA_BOOL,   /* int 0/1 */
-	SCHEMA_ENUM,   /* int index into names[] */
-	SCHEMA_COLOR,  /* uint32_t ARGB from "#RRGGBB" or "#RRGGBBAA" */
-	SCHEMA_OBJECT, /* nested struct at offset, described by sub */
-	SCHEMA_ARRAY,  /* struct schema_array at offset, elements by sub */
+	SCHEMA_STRING,  /* char[max] inline; max is the buffer size */
+	SCHEMA_INT,     /* int, min..max */
+	SCHEMA_BOOL,    /* int 0/1 */
+	SCHEMA_ENUM,    /* int index into names[] */
+	SCHEMA_COLOR,   /* uint32_t ARGB from "#RRGGBB" or "#RRGGBBAA" */
+	SCHEMA_OBJECT,  /* nested struct at offset, described by sub */
+	SCHEMA_ARRAY,   /* struct schema_array at offset, elements by sub */
 	SCHEMA_STRLIST, /* struct schema_strlist; min..max strings */
 };
 
@@ -49,7 +49,7 @@ struct schema_field {
 	enum schema_type type;
 	size_t offset;
 	long long min, max; /* INT bounds; STRING size; ARRAY count */
-	const char *def; /* default as text (STRLIST: comma-separated) */
+	const char *def;    /* default as text (STRLIST: comma-separated) */
 	int required;
 	const char *const *names;       /* ENUM values, NULL-terminated */
 	const struct schema_field *sub; /* OBJECT and ARRAY element */

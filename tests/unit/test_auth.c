@@ -52,8 +52,8 @@ test_auth_roles_from_the_tokens_file(void **state)
 	(void)state;
 	assert_non_null(a);
 	assert_int_equal(auth_count(a), 3);
-	assert_int_equal(auth_check(a, "Bearer 0123456789abcdef0123", name,
-			     sizeof(name)),
+	assert_int_equal(
+	    auth_check(a, "Bearer 0123456789abcdef0123", name, sizeof(name)),
 	    AUTH_ROLE_OPERATOR);
 	assert_string_equal(name, "anna");
 	assert_int_equal(
@@ -72,19 +72,19 @@ test_auth_rejects_wrong_missing_and_prefix_tokens(void **state)
 	struct auth *a = load("anna:0123456789abcdef0123\n", err, sizeof(err));
 
 	(void)state;
-	assert_int_equal(auth_check(a, NULL, name, sizeof(name)),
-	    AUTH_ROLE_NONE);
-	assert_int_equal(auth_check(a, "Bearer 0123456789abcdef012", name,
-			     sizeof(name)),
+	assert_int_equal(
+	    auth_check(a, NULL, name, sizeof(name)), AUTH_ROLE_NONE);
+	assert_int_equal(
+	    auth_check(a, "Bearer 0123456789abcdef012", name, sizeof(name)),
 	    AUTH_ROLE_NONE); /* a prefix is not the token */
-	assert_int_equal(auth_check(a, "Bearer 0123456789abcdef01234", name,
-			     sizeof(name)),
+	assert_int_equal(
+	    auth_check(a, "Bearer 0123456789abcdef01234", name, sizeof(name)),
 	    AUTH_ROLE_NONE);
-	assert_int_equal(auth_check(a, "Basic 0123456789abcdef0123", name,
-			     sizeof(name)),
+	assert_int_equal(
+	    auth_check(a, "Basic 0123456789abcdef0123", name, sizeof(name)),
 	    AUTH_ROLE_NONE);
-	assert_int_equal(auth_check(a, "Bearer ", name, sizeof(name)),
-	    AUTH_ROLE_NONE);
+	assert_int_equal(
+	    auth_check(a, "Bearer ", name, sizeof(name)), AUTH_ROLE_NONE);
 	assert_string_equal(name, "");
 	auth_free(a);
 	a = auth_empty();
@@ -101,8 +101,8 @@ test_auth_file_errors_name_the_line(void **state)
 	(void)state;
 	assert_null(load("anna:short\n", err, sizeof(err)));
 	assert_non_null(strstr(err, "tokens:1:"));
-	assert_null(load("ok:0123456789abcdef0123\nnocolon\n", err,
-	    sizeof(err)));
+	assert_null(
+	    load("ok:0123456789abcdef0123\nnocolon\n", err, sizeof(err)));
 	assert_non_null(strstr(err, "tokens:2: expected name:token"));
 	assert_null(load("x:0123456789abcdef0123:admin\n", err, sizeof(err)));
 	assert_non_null(strstr(err, "role \"admin\""));
@@ -146,8 +146,8 @@ test_auth_generate_once_with_private_modes(void **state)
 	{
 		char hdr[64];
 		snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
-		assert_int_equal(auth_check(a, hdr, name, sizeof(name)),
-		    AUTH_ROLE_OPERATOR);
+		assert_int_equal(
+		    auth_check(a, hdr, name, sizeof(name)), AUTH_ROLE_OPERATOR);
 	}
 	assert_string_equal(name, "demo");
 	auth_free(a);
