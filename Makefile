@@ -129,6 +129,7 @@ unit: $(UNIT_BINS)
 integration: $(B)/tafeld
 	python3 tests/integration/run.py $(B)/tafeld
 	python3 tests/integration/feeds.py $(B)/tafeld
+	python3 tests/integration/preview.py $(B)/tafeld
 
 # Every fixture document under tests/feeds/<format>/ through tafeld inspect.
 feeds-check: $(B)/tafeld

@@ -10,7 +10,9 @@
  * without internet access.  The HTML is kept here as one C string, one
  * source line per HTML line, so that it ships inside the binary and a
  * diff of this file reads like a diff of the page.  Single quotes in the
- * CSS and JavaScript keep the escaping down.
+ * CSS and JavaScript keep the escaping down; keep "??" out of it, which
+ * -std=c11 would read as the start of a trigraph.  Chromium checks the
+ * page in tests/integration/preview.py.
  */
 #include "preview.h"
 
@@ -182,7 +184,7 @@ static const char preview_page[] =
     "  const down = Object.values(failed).some(Boolean);\n"
     "  const w = down ? 'offline' :\n"
     "    health ? String(health.status) : 'loading';\n"
-    "  s.textContent = w;\n"
+    "  if (s.textContent !== w) s.textContent = w;\n"
     "  s.className = down ? 'fail' : word(w);\n"
     "}\n"
     "\n"
@@ -299,7 +301,8 @@ static const char preview_page[] =
     "  const c = h.checks || {}, first = (k) => (c[k] || [])[0] || {};\n"
     "  const disp = first('display:board');\n"
     "  const fr = first('rendering:frames');\n"
-    "  const up = first('uptime'), dl = $('details');\n"
+    "  const up = first('uptime'), br = first('brightness:level');\n"
+    "  const dl = $('details');\n"
     "  dl.replaceChildren();\n"
     "  for (const [k, v] of [\n"
     "    ['Display', disp.system &&\n"
@@ -307,6 +310,8 @@ static const char preview_page[] =
     "    ['Frames', fr.observedValue], ['Last frame', fr.time],\n"
     "    ['Uptime', up.observedValue === undefined ? '' :\n"
     "      age(up.observedValue)],\n"
+    "    ['Brightness', br.observedValue === undefined ? '' :\n"
+    "      br.observedValue + (br.observedUnit === 'percent' ? ' %' : '')],\n"
     "    ['Version', h.version]])\n"
     "    dl.append(el('dt', k), el('dd', v === undefined ? '' : v));\n"
     "}\n"
