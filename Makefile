@@ -126,10 +126,11 @@ demo-picture: $(B)/tafeld
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; timeout 300 $$t; done
 
-integration: $(B)/tafeld
+integration: $(B)/tafeld $(B)/tafelctl
 	python3 tests/integration/run.py $(B)/tafeld
 	python3 tests/integration/feeds.py $(B)/tafeld
 	python3 tests/integration/preview.py $(B)/tafeld
+	python3 tests/integration/tafelctl.py $(B)/tafelctl
 
 # Every fixture document under tests/feeds/<format>/ through tafeld inspect.
 feeds-check: $(B)/tafeld
@@ -153,20 +154,22 @@ check: test
 update-golden: $(B)/tests/test_render
 	TAFEL_UPDATE_GOLDEN=1 $(B)/tests/test_render
 
-SRCS := $(wildcard src/*.c src/adapters/*.c tests/unit/*.c bench/*.c)
+SRCS := $(wildcard src/*.c src/adapters/*.c src/ctl/*.c tests/unit/*.c \
+	bench/*.c)
 HDRS := $(wildcard src/*.h src/adapters/*.h)
 BANNED := '\b(atoi|atol|sprintf|vsprintf|strcpy|strcat|strtok|gets|system|signal|sleep|usleep)[[:space:]]*\('
 
 lint:
 	@tools/deps.sh test
 	clang-format --dry-run -Werror $(SRCS) $(HDRS)
-	@if grep -nE $(BANNED) $(CORE_SRCS) src/main.c $(HDRS); then \
+	@if grep -nE $(BANNED) $(CORE_SRCS) src/main.c src/ctl/*.c $(HDRS); then \
 		echo "lint: banned function in src/"; exit 1; fi
 	@set -e; for h in $(HDRS); do \
 		echo "#include \"$$h\"" | $(CC) -std=c11 -D_GNU_SOURCE \
 		$(WARN) -Werror $(PKG_CFLAGS) -x c -fsyntax-only - || \
 		{ echo "lint: $$h is not self-contained"; exit 1; }; done
-	clang-tidy --quiet $(CORE_SRCS) src/main.c -- -std=c11 -D_GNU_SOURCE \
+	clang-tidy --quiet $(CORE_SRCS) src/main.c src/ctl/*.c -- \
+		-std=c11 -D_GNU_SOURCE \
 		-Isrc $(PKG_CFLAGS)
 	@echo "lint: clean"
 
