@@ -129,6 +129,7 @@ unit: $(UNIT_BINS)
 integration: $(B)/tafeld $(B)/tafelctl
 	python3 tests/integration/run.py $(B)/tafeld
 	python3 tests/integration/feeds.py $(B)/tafeld
+	python3 tests/integration/monitor.py $(B)/tafeld
 	python3 tests/integration/preview.py $(B)/tafeld
 	python3 tests/integration/tafelctl.py $(B)/tafelctl
 
@@ -166,7 +167,7 @@ lint:
 		echo "lint: banned function in src/"; exit 1; fi
 	@set -e; for h in $(HDRS); do \
 		echo "#include \"$$h\"" | $(CC) -std=c11 -D_GNU_SOURCE \
-		$(WARN) -Werror $(PKG_CFLAGS) -x c -fsyntax-only - || \
+		$(WARN) -Werror -Isrc $(PKG_CFLAGS) -x c -fsyntax-only - || \
 		{ echo "lint: $$h is not self-contained"; exit 1; }; done
 	clang-tidy --quiet $(CORE_SRCS) src/main.c src/ctl/*.c -- \
 		-std=c11 -D_GNU_SOURCE \

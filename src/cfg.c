@@ -121,6 +121,14 @@ static const struct schema_field cfg_http_schema[] = {
 	    "127.0.0.1:8080,[::1]:8080", 0, NULL, NULL, 0,
 	    "addresses to serve HTTP on (\"[::1]:8080\" for IPv6, port 0 = "
 	    "any free port, [] = no HTTP)" },
+	{ "tokens_file", SCHEMA_STRING, HT(tokens_file), 0, PATH_MAX, "", 0,
+	    NULL, NULL, 0,
+	    "API tokens, lines name:token[:operator|viewer] (\"\" = no "
+	    "writes)" },
+	{ "demo_token_file", SCHEMA_STRING, HT(demo_token_file), 0, PATH_MAX,
+	    "", 0, NULL, NULL, 0,
+	    "demo: when tokens_file does not exist, create it with a new "
+	    "token and write the token here" },
 	{ "max_connections", SCHEMA_INT, HT(max_connections), 1, 1024, "64", 0,
 	    NULL, NULL, 0, "connections at once" },
 	{ "max_per_client", SCHEMA_INT, HT(max_per_client), 1, 1024, "16", 0,
@@ -129,6 +137,12 @@ static const struct schema_field cfg_http_schema[] = {
 	    0, "an idle connection is closed after this" },
 	{ "max_body", SCHEMA_INT, HT(max_body), 1024, 1048576, "65536", 0, NULL,
 	    NULL, 0, "largest request body" },
+	{ "rate_per_s", SCHEMA_INT, HT(rate_per_s), 0, 100000, "50", 0, NULL,
+	    NULL, 0,
+	    "requests per second from one address (429 beyond; 0 = no "
+	    "limit)" },
+	{ "rate_burst", SCHEMA_INT, HT(rate_burst), 1, 10000, "100", 0, NULL,
+	    NULL, 0, "requests one address may send at once" },
 	{ "health_public", SCHEMA_BOOL, HT(health_public), 0, 0, "true", 0,
 	    NULL, NULL, 0, "monitoring endpoints readable without a token" },
 	{ "stall_s", SCHEMA_INT, HT(stall_s), 1, 3600, "10", 0, NULL, NULL, 0,
@@ -137,6 +151,84 @@ static const struct schema_field cfg_http_schema[] = {
 	{ NULL },
 };
 #undef HT
+
+#define MF(f) offsetof(struct cfg_msg_font, f)
+static const struct schema_field cfg_msg_font_schema[] = {
+	{ "number", SCHEMA_INT, MF(number), 1, 255, NULL, 1, NULL, NULL, 0,
+	    "MULTI font number ([fo n])" },
+	{ "font", SCHEMA_STRING, MF(font), 1, LAYOUT_NAME_LEN, NULL, 1, NULL,
+	    NULL, 0, "layout font name (small, medium, large, ...)" },
+	{ NULL },
+};
+#undef MF
+
+#define MG(f) offsetof(struct cfg_msg_graphic, f)
+static const struct schema_field cfg_msg_graphic_schema[] = {
+	{ "number", SCHEMA_INT, MG(number), 1, 255, NULL, 1, NULL, NULL, 0,
+	    "MULTI graphic number ([g n])" },
+	{ "file", SCHEMA_STRING, MG(file), 1, PATH_MAX, NULL, 1, NULL, NULL,
+	    0, "PNG file, relative to the config file" },
+	{ NULL },
+};
+#undef MG
+
+#define PS(f) offsetof(struct cfg_preset, f)
+static const struct schema_field cfg_preset_schema[] = {
+	{ "name", SCHEMA_STRING, PS(name), 1, 32, NULL, 1, NULL, NULL, 0,
+	    "preset name (API, tafelctl, GPIO)" },
+	{ "multi", SCHEMA_STRING, PS(multi), 1, CFG_MULTI_LEN, NULL, 1, NULL,
+	    NULL, 0, "the message, NTCIP 1203 MULTI" },
+	{ "priority", SCHEMA_INT, PS(priority), 1, 255, "100", 0, NULL, NULL,
+	    0, "priority" },
+	{ "duration_s", SCHEMA_INT, PS(duration_s), 0, 31536000, "0", 0, NULL,
+	    NULL, 0, "how long it shows (0 = until cancelled)" },
+	{ "zone", SCHEMA_STRING, PS(zone), 0, 32, "", 0, NULL, NULL, 0,
+	    "layout zone (\"\" = the default zone)" },
+	{ NULL },
+};
+#undef PS
+
+#define MS(f) offsetof(struct cfg_messages, f)
+static const struct schema_field cfg_messages_schema[] = {
+	{ "emergency_priority", SCHEMA_INT, MS(emergency_priority), 1, 255,
+	    "255", 0, NULL, NULL, 0,
+	    "messages at or above this priority take the whole board" },
+	{ "max_duration_s", SCHEMA_INT, MS(max_duration_s), 60, 31536000,
+	    "604800", 0, NULL, NULL, 0, "longest message an operator may set" },
+	{ "max_pages", SCHEMA_INT, MS(max_pages), 1, 16, "6", 0, NULL, NULL, 0,
+	    "pages per message" },
+	{ "default_font", SCHEMA_INT, MS(default_font), 1, 255, "1", 0, NULL,
+	    NULL, 0, "font number when a message names none" },
+	{ "default_color", SCHEMA_COLOR, MS(default_color), 0, 0, "#FFB000", 0,
+	    NULL, NULL, 0, "text colour ([cf] default)" },
+	{ "default_background", SCHEMA_COLOR, MS(default_background), 0, 0,
+	    "#000000", 0, NULL, NULL, 0, "page colour ([pb] default)" },
+	{ "page_on_ds", SCHEMA_INT, MS(page_on_ds), 5, 999, "30", 0, NULL,
+	    NULL, 0, "page-on time in tenths of a second ([pt] default)" },
+	{ "page_off_ds", SCHEMA_INT, MS(page_off_ds), 0, 999, "0", 0, NULL,
+	    NULL, 0, "page-off time in tenths of a second" },
+	{ "flash_on_ds", SCHEMA_INT, MS(flash_on_ds), 1, 99, "5", 0, NULL,
+	    NULL, 0, "flash on time ([fl] default)" },
+	{ "flash_off_ds", SCHEMA_INT, MS(flash_off_ds), 1, 99, "5", 0, NULL,
+	    NULL, 0, "flash off time" },
+	{ "failsafe", SCHEMA_STRING, MS(failsafe), 0, CFG_MULTI_LEN, "", 0,
+	    NULL, NULL, 0,
+	    "MULTI shown on the whole board while every feed is stale (\"\" = "
+	    "none)" },
+	{ "startup", SCHEMA_STRING, MS(startup), 0, CFG_MULTI_LEN, "", 0, NULL,
+	    NULL, 0,
+	    "MULTI shown on the whole board until the first data arrives" },
+	{ "fonts", SCHEMA_ARRAY, MS(fonts), 0, 16, NULL, 0, NULL,
+	    cfg_msg_font_schema, sizeof(struct cfg_msg_font),
+	    "MULTI font numbers (none given: 1 small, 2 medium, 3 large)" },
+	{ "graphics", SCHEMA_ARRAY, MS(graphics), 0, 64, NULL, 0, NULL,
+	    cfg_msg_graphic_schema, sizeof(struct cfg_msg_graphic),
+	    "MULTI graphic numbers" },
+	{ "presets", SCHEMA_ARRAY, MS(presets), 0, 64, NULL, 0, NULL,
+	    cfg_preset_schema, sizeof(struct cfg_preset), "named messages" },
+	{ NULL },
+};
+#undef MS
 
 #define C(f) offsetof(struct cfg, f)
 static const struct schema_field cfg_schema[] = {
@@ -158,6 +250,8 @@ static const struct schema_field cfg_schema[] = {
 	    cfg_display_schema, 0, "the display" },
 	{ "http", SCHEMA_OBJECT, C(http), 0, 0, NULL, 0, NULL, cfg_http_schema,
 	    0, "the HTTP server (monitoring, API)" },
+	{ "messages", SCHEMA_OBJECT, C(messages), 0, 0, NULL, 0, NULL,
+	    cfg_messages_schema, 0, "operator messages" },
 	{ "feeds", SCHEMA_ARRAY, C(feeds), 0, CFG_MAX_FEEDS, NULL, 0, NULL,
 	    cfg_feed_schema, sizeof(struct cfg_feed), "data feeds" },
 	{ NULL },
@@ -305,7 +399,21 @@ cfg_load(const char *path, struct util_errs *errs)
 	errs->dropped += local.dropped;
 
 	util_dirname(path, dir, sizeof(dir));
-	if (cfg_resolve(c->layout_file, sizeof(c->layout_file), dir) != 0 ||
+	for (size_t i = 0; i < c->messages.graphics.n; i++) {
+		struct cfg_msg_graphic *g =
+		    (struct cfg_msg_graphic *)c->messages.graphics.v + i;
+		if (cfg_resolve(g->file, sizeof(g->file), dir) != 0 ||
+		    access(g->file, R_OK) != 0)
+			util_errs_add(errs,
+			    "%s: messages.graphics[%zu].file: cannot read "
+			    "\"%s\"",
+			    path, i, g->file);
+	}
+	if (cfg_resolve(c->http.tokens_file, sizeof(c->http.tokens_file),
+		dir) != 0 ||
+	    cfg_resolve(c->http.demo_token_file,
+		sizeof(c->http.demo_token_file), dir) != 0 ||
+	    cfg_resolve(c->layout_file, sizeof(c->layout_file), dir) != 0 ||
 	    cfg_resolve(c->fonts_dir, sizeof(c->fonts_dir), dir) != 0 ||
 	    cfg_resolve(c->display.snapshot_file,
 		sizeof(c->display.snapshot_file), dir) != 0)

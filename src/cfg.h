@@ -71,12 +71,52 @@ struct cfg_feed {
 
 struct cfg_http {
 	struct schema_strlist listen;
+	char tokens_file[PATH_MAX];	 /* "" = the API refuses all writes */
+	char demo_token_file[PATH_MAX]; /* demo: generate a token here */
 	int max_connections;
 	int max_per_client;
 	int timeout_s;
 	int max_body;
+	int rate_per_s;
+	int rate_burst;
 	int health_public; /* /health, /metrics, /snapshot.png without token */
 	int stall_s;       /* an animated board unchanged this long: fail */
+};
+
+#define CFG_MULTI_LEN 1024
+
+struct cfg_msg_font {
+	int number;
+	char font[LAYOUT_NAME_LEN]; /* a layout font name */
+};
+
+struct cfg_msg_graphic {
+	int number;
+	char file[PATH_MAX]; /* PNG, relative to the config file */
+};
+
+struct cfg_preset {
+	char name[32];
+	char multi[CFG_MULTI_LEN];
+	int priority;
+	int duration_s; /* 0 = until cancelled */
+	char zone[32];
+};
+
+struct cfg_messages {
+	int emergency_priority;
+	int max_duration_s;
+	int max_pages;
+	int default_font;
+	uint32_t default_color;
+	uint32_t default_background;
+	int page_on_ds, page_off_ds;
+	int flash_on_ds, flash_off_ds;
+	char failsafe[CFG_MULTI_LEN]; /* every feed stale: "" = none */
+	char startup[CFG_MULTI_LEN];  /* until data arrives: "" = none */
+	struct schema_array fonts;    /* struct cfg_msg_font */
+	struct schema_array graphics; /* struct cfg_msg_graphic */
+	struct schema_array presets;  /* struct cfg_preset */
 };
 
 struct cfg {
@@ -89,6 +129,7 @@ struct cfg {
 	int log_level;        /* enum log_level */
 	struct cfg_display display;
 	struct cfg_http http;
+	struct cfg_messages messages;
 	struct schema_array feeds; /* struct cfg_feed */
 	struct layout *layout;     /* owned */
 };

@@ -577,27 +577,40 @@ health_snapshot_get(
     const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
 	struct health_board *b = arg;
-	uint32_t *px = b->pixels(b->ctx);
+	uint32_t *px;
 	char err[256];
 	size_t len;
 	unsigned char *png;
 
 	(void)req;
-	if (px == NULL) {
-		httpd_error(
-		    resp, 503, "unavailable", "the frame is unreadable");
-		return;
-	}
-	png = snapshot_encode(px, b->width, b->height, &len, err, sizeof(err));
-	free(px);
-	if (png == NULL) {
-		httpd_error(resp, 500, "internal", err);
-		return;
+	/*
+	 * Encoding costs a few ms on the loop thread: do it once per
+	 * presented frame, however many clients ask.
+	 */
+	if (b->png == NULL || b->png_frames != b->frames) {
+		px = b->pixels(b->ctx);
+		if (px == NULL) {
+			httpd_error(
+			    resp, 503, "unavailable", "the frame is unreadable");
+			return;
+		}
+		png = snapshot_encode(
+		    px, b->width, b->height, &len, err, sizeof(err));
+		free(px);
+		if (png == NULL) {
+			httpd_error(resp, 500, "internal", err);
+			return;
+		}
+		free(b->png);
+		b->png = png;
+		b->png_len = len;
+		b->png_frames = b->frames;
 	}
 	resp->status = 200;
 	resp->type = "image/png";
-	resp->body = (char *)png;
-	resp->len = len;
+	resp->body = util_calloc(1, b->png_len);
+	memcpy(resp->body, b->png, b->png_len);
+	resp->len = b->png_len;
 }
 
 static void

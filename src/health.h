@@ -44,6 +44,10 @@ struct health_board {
 	const struct render_source *src;
 	const struct feeds *feeds;
 	const struct httpd *httpd;
+	/* The last /snapshot.png, reused while the frame is the same. */
+	unsigned char *png;
+	size_t png_len;
+	uint64_t png_frames;
 	/* Pixels of the frame on the board now (caller frees). */
 	uint32_t *(*pixels)(void *ctx);
 	void *ctx;

@@ -41,6 +41,27 @@ struct httpd_listener {
 	struct loop_timer *timer;
 };
 
+/* Per-request state across MHD's calls. */
+struct httpd_conn {
+	char *body;
+	size_t len;
+	int too_big;
+	struct httpd_listener *li;
+	struct MHD_Connection *conn;
+	int deferred;  /* suspended, waiting for httpd_finish() */
+	int finished;  /* the answer is in pending */
+	struct httpd_resp pending;
+	char route[64];
+};
+
+/* A token bucket per client address (IPv4 or IPv6 text). */
+#define HTTPD_RATE_SLOTS 256
+struct httpd_rate {
+	char addr[48];
+	double tokens;
+	int64_t at;
+};
+
 struct httpd {
 	struct loop *loop;
 	struct httpd_cfg cfg;
@@ -51,16 +72,89 @@ struct httpd {
 	struct httpd_stats stats;
 	struct httpd_count counts[HTTPD_MAX_COUNTS];
 	size_t ncounts;
+	struct httpd_rate rates[HTTPD_RATE_SLOTS];
 };
 
-/* Per-request state across MHD's calls. */
-struct httpd_conn {
-	char *body;
-	size_t len;
-	int too_big;
+/* The request being dispatched (handlers run one at a time). */
+static struct httpd_conn *httpd_current;
+
+static void httpd_count(struct httpd *h, const char *route, int status);
+
+struct httpd_defer {
+	struct httpd_conn *c;
 };
+
+struct httpd_defer *
+httpd_defer(const struct httpd_req *req)
+{
+	struct httpd_conn *c = httpd_current;
+	struct httpd_defer *d;
+
+	(void)req;
+	if (c == NULL || c->deferred)
+		return NULL;
+	d = util_calloc(1, sizeof(*d));
+	d->c = c;
+	c->deferred = 1;
+	return d;
+}
+
+void
+httpd_finish(struct httpd_defer *d, struct httpd_resp *resp)
+{
+	struct httpd_conn *c = d->c;
+
+	c->pending = *resp;
+	memset(resp, 0, sizeof(*resp));
+	c->finished = 1;
+	httpd_count(c->li->h, c->route, c->pending.status);
+	MHD_resume_connection(c->conn);
+	free(d);
+	/* Let MHD pick the resumed connection up now, not at its timeout. */
+	loop_timer_at(c->li->timer, util_mono_ms());
+}
+
+/*
+ * Allow rate_per_s requests per second per address with bursts of
+ * rate_burst: 1 when the request may go on.  Slots are few and reused
+ * oldest first, so a flood of addresses cannot grow memory.
+ */
+static int
+httpd_rate_ok(struct httpd *h, const char *addr)
+{
+	struct httpd_rate *r = NULL, *oldest = &h->rates[0];
+	int64_t now = util_mono_ms();
+
+	if (h->cfg.rate_per_s <= 0)
+		return 1;
+	for (size_t i = 0; i < HTTPD_RATE_SLOTS; i++) {
+		if (strcmp(h->rates[i].addr, addr) == 0) {
+			r = &h->rates[i];
+			break;
+		}
+		if (h->rates[i].at < oldest->at)
+			oldest = &h->rates[i];
+	}
+	if (r == NULL) {
+		r = oldest;
+		util_strlcpy(r->addr, addr, sizeof(r->addr));
+		r->tokens = h->cfg.rate_burst;
+		r->at = now;
+	}
+	r->tokens += (double)(now - r->at) * h->cfg.rate_per_s / 1000.0;
+	if (r->tokens > h->cfg.rate_burst)
+		r->tokens = h->cfg.rate_burst;
+	r->at = now;
+	if (r->tokens < 1.0)
+		return 0;
+	r->tokens -= 1.0;
+	return 1;
+}
+
 
 static void httpd_rearm(struct httpd_listener *li);
+static enum MHD_Result httpd_query_cb(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value);
 
 static void
 httpd_on_ready(int fd, uint32_t events, void *arg)
@@ -182,10 +276,15 @@ httpd_dispatch(
 			strcmp(r->method, "GET") == 0))
 			continue;
 		r->fn(req, resp, r->arg);
+		if (httpd_current != NULL && httpd_current->deferred) {
+			/* Counted when httpd_finish() answers. */
+			util_strlcpy(httpd_current->route, label,
+			    sizeof(httpd_current->route));
+			return;
+		}
 		if (resp->status == 0)
-			httpd_error(resp, 500, "internal",
-			    "handler gave no "
-			    "answer");
+			httpd_error(resp, 500, "internal", "handler gave no "
+							   "answer");
 		httpd_count(h, label, resp->status);
 		return;
 	}
@@ -232,13 +331,27 @@ httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
 	struct httpd_conn *c = *con_cls;
 	struct httpd_req req;
 	struct httpd_resp resp;
+	char addr[48] = "?", query[512];
+	int limited;
+	const union MHD_ConnectionInfo *ci;
 	int cls_idx;
 
 	(void)version;
 	if (c == NULL) {
 		c = util_calloc(1, sizeof(*c));
+		c->li = li;
+		c->conn = conn;
 		*con_cls = c;
 		return MHD_YES; /* headers only; the body may follow */
+	}
+	if (c->deferred) {
+		/* Resumed: send the answer a handler finished with. */
+		if (!c->finished)
+			return MHD_YES;
+		resp = c->pending;
+		memset(&c->pending, 0, sizeof(c->pending));
+		c->deferred = 0;
+		goto send;
 	}
 	if (*upload_size > 0) {
 		if (!c->too_big && c->len + *upload_size <= h->cfg.max_body) {
@@ -257,19 +370,64 @@ httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	memset(&resp, 0, sizeof(resp));
 	memset(&req, 0, sizeof(req));
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+			    &((const struct sockaddr_in *)(const void *)sa)
+				 ->sin_addr,
+			    addr, sizeof(addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			    &((const struct sockaddr_in6 *)(const void *)sa)
+				 ->sin6_addr,
+			    addr, sizeof(addr));
+	}
+	query[0] = '\0';
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, httpd_query_cb,
+	    query);
+	req.query = query[0] != '\0' ? query : NULL;
+	req.client = addr;
 	req.method = method;
 	req.path = url;
 	req.body = c->body ? c->body : "";
 	req.body_len = c->len;
 	req.conn = conn;
-	if (c->too_big) {
+	limited = !httpd_rate_ok(h, addr);
+	if (limited || c->too_big) {
+		/* Refused early, but counted under the route it asked for. */
+		const char *label = "other";
+		for (size_t i = 0; i < h->nroutes; i++) {
+			const struct httpd_route *r = &h->routes[i];
+			if (r->prefix ? strncmp(url, r->path,
+					    strlen(r->path)) == 0
+				      : strcmp(url, r->path) == 0)
+				label = r->path;
+		}
+		util_strlcpy(c->route, label, sizeof(c->route));
+	}
+	if (limited) {
+		httpd_error(&resp, 429, "tooManyRequests",
+		    "too many requests from this address; slow down");
+		util_strlcpy(resp.retry_after, "1", sizeof(resp.retry_after));
+		httpd_count(h, c->route, resp.status);
+	} else if (c->too_big) {
 		char msg[64];
 		snprintf(msg, sizeof(msg), "request body over %zu bytes",
 		    h->cfg.max_body);
 		httpd_error(&resp, 413, "payloadTooLarge", msg);
+		httpd_count(h, c->route, resp.status);
 	} else {
+		httpd_current = c;
 		httpd_dispatch(h, &req, &resp);
+		httpd_current = NULL;
+		if (c->deferred) {
+			MHD_suspend_connection(conn);
+			return MHD_YES;
+		}
 	}
+send:
 	if (resp.status == 0)
 		httpd_error(&resp, 500, "internal", "handler gave no answer");
 	h->stats.requests++;
@@ -277,6 +435,20 @@ httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (cls_idx >= 1 && cls_idx <= 5)
 		h->stats.by_status[cls_idx]++;
 	return httpd_send(conn, &resp);
+}
+
+/* Rebuild "a=1&b=2" from MHD's parsed arguments (auth checks it). */
+static enum MHD_Result
+httpd_query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	char *q = cls;
+	size_t used = strlen(q);
+
+	(void)kind;
+	snprintf(q + used, 512 - used, "%s%s=%s", used ? "&" : "", key,
+	    value ? value : "");
+	return MHD_YES;
 }
 
 static void
@@ -290,6 +462,7 @@ httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (c != NULL) {
 		free(c->body);
+		free(c->pending.body);
 		free(c);
 		*con_cls = NULL;
 	}
@@ -363,7 +536,8 @@ httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
 		struct sockaddr_storage ss;
 		const union MHD_DaemonInfo *info;
 		socklen_t len;
-		unsigned int flags = MHD_USE_EPOLL | MHD_USE_TURBO;
+		unsigned int flags = MHD_USE_EPOLL | MHD_USE_TURBO |
+		    MHD_ALLOW_SUSPEND_RESUME;
 
 		if (httpd_parse_addr(c->listen[i], &ss, &len) != 0) {
 			snprintf(err, errlen,

@@ -19,6 +19,8 @@ struct MHD_Connection;
 #define HTTPD_MAX_LISTEN 4
 
 struct httpd_cfg {
+	int rate_per_s; /* requests per second per client address */
+	int rate_burst;
 	char listen[HTTPD_MAX_LISTEN][64]; /* "127.0.0.1:8080", "[::1]:8080" */
 	size_t nlisten;
 	int max_connections;
@@ -30,6 +32,8 @@ struct httpd_cfg {
 struct httpd_req {
 	const char *method;
 	const char *path; /* without the query string */
+	const char *query; /* raw query string or NULL */
+	const char *client; /* the client's address, for logs and limits */
 	const char *body; /* NUL-terminated, may be empty */
 	size_t body_len;
 	struct MHD_Connection *conn;
@@ -43,6 +47,16 @@ struct httpd_resp {
 	const char *cache; /* Cache-Control, NULL = "no-store" */
 	char retry_after[16];
 };
+
+/*
+ * A handler that cannot answer at once (the answer waits for the disk)
+ * calls httpd_defer() and leaves resp alone; the connection is suspended
+ * until httpd_finish() hands over the answer.  Every deferred request must
+ * be finished exactly once.
+ */
+struct httpd_defer;
+struct httpd_defer *httpd_defer(const struct httpd_req *req);
+void httpd_finish(struct httpd_defer *d, struct httpd_resp *resp);
 
 typedef void httpd_handler(
     const struct httpd_req *req, struct httpd_resp *resp, void *arg);

@@ -113,6 +113,7 @@ struct layout_page {
 
 struct layout_region {
 	char name[LAYOUT_NAME_LEN];
+	char zone[LAYOUT_NAME_LEN]; /* message area name, "" = none */
 	int x, y, w, h;
 	uint32_t background;
 	struct schema_array widgets; /* struct layout_widget */

@@ -125,8 +125,6 @@ draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
 	a->board.frame_wall = wall_ms;
 	a->board.frame_anim = anim_ms;
 	a->board.animating = next != RENDER_NEVER;
-	if (next != RENDER_NEVER)
-		a->board.due_wall_ms = wall_ms + next;
 	px = display_pixels(a->display);
 	if (px != NULL) {
 		health_frame(&a->board, px,
@@ -137,6 +135,16 @@ draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
 			(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		free(px);
 	}
+	/*
+	 * The renderer's promise of a change: kept until the pixels did
+	 * change, so a board that keeps "animating" without changing is
+	 * caught by health (stall_s) instead of moving the goalposts.
+	 */
+	if (next == RENDER_NEVER)
+		a->board.due_wall_ms = 0;
+	else if (a->board.due_wall_ms == 0 ||
+	    a->board.last_change_wall_ms >= a->board.due_wall_ms)
+		a->board.due_wall_ms = wall_ms + next;
 	return next;
 }
 
@@ -332,6 +340,8 @@ start_httpd(struct app *a)
 	hc.max_per_client = a->cfg->http.max_per_client;
 	hc.timeout_s = a->cfg->http.timeout_s;
 	hc.max_body = (size_t)a->cfg->http.max_body;
+	hc.rate_per_s = a->cfg->http.rate_per_s;
+	hc.rate_burst = a->cfg->http.rate_burst;
 	a->httpd = httpd_new(a->loop, &hc, err, sizeof(err));
 	if (a->httpd == NULL) {
 		log_err("%s", err);
@@ -582,6 +592,8 @@ out:
 	display_present(a->display);
 	httpd_free(a->httpd);
 	a->httpd = NULL;
+	free(a->board.png);
+	a->board.png = NULL;
 	feeds_free(a->feeds);
 	a->feeds = NULL;
 	loop_free(a->loop);
