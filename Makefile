@@ -17,7 +17,7 @@ WERROR ?= -Werror
 SANITIZE ?=
 VERSION := 0.1.0
 
-PKGS := directfb json-c libsystemd libpng libcurl libmicrohttpd
+PKGS := directfb json-c libsystemd libpng libcurl libmicrohttpd freetype2
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 

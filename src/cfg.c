@@ -415,6 +415,7 @@ cfg_load(const char *path, struct util_errs *errs)
 		sizeof(c->http.demo_token_file), dir) != 0 ||
 	    cfg_resolve(c->layout_file, sizeof(c->layout_file), dir) != 0 ||
 	    cfg_resolve(c->fonts_dir, sizeof(c->fonts_dir), dir) != 0 ||
+	    cfg_resolve(c->state_dir, sizeof(c->state_dir), dir) != 0 ||
 	    cfg_resolve(c->display.snapshot_file,
 		sizeof(c->display.snapshot_file), dir) != 0)
 		util_errs_add(errs, "%s: a path is too long", path);

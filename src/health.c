@@ -200,6 +200,18 @@ health_pages(const struct health_board *b)
 	return pages;
 }
 
+static struct json_object *
+health_message_ids(const struct health_board *b)
+{
+	struct json_object *arr = json_object_new_array();
+	const char *ids[64];
+	size_t n = b->messages != NULL ? b->messages(b->ctx, ids, 64) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(ids[i]));
+	return arr;
+}
+
 static char *
 health_document(const struct health_board *b, int64_t now, int *http_status)
 {
@@ -253,7 +265,7 @@ health_document(const struct health_board *b, int64_t now, int *http_status)
 	json_object_object_add(
 	    c, "stalled", json_object_new_boolean(health_stalled(b, now)));
 	json_object_object_add(c, "pages", health_pages(b));
-	json_object_object_add(c, "messages", json_object_new_array());
+	json_object_object_add(c, "messages", health_message_ids(b));
 	if (health_stalled(b, now))
 		json_object_object_add(c, "output",
 		    json_object_new_string("the board should animate but its "
@@ -451,13 +463,19 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 	    "# HELP tafel_brightness_percent Brightness the board is driven "
 	    "at.\n# TYPE tafel_brightness_percent gauge\n"
 	    "tafel_brightness_percent 100\n");
-	health_printf(&o,
-	    "# HELP tafel_messages Operator messages active, by source.\n"
-	    "# TYPE tafel_messages gauge\n"
-	    "tafel_messages{source=\"operator\"} 0\n"
-	    "tafel_messages{source=\"preset\"} 0\n"
-	    "tafel_messages{source=\"gpio\"} 0\n"
-	    "tafel_messages{source=\"failsafe\"} 0\n");
+	{
+		static const char *const src[] = { "operator", "preset", "gpio",
+			"failsafe" };
+		size_t counts[4] = { 0, 0, 0, 0 };
+		if (b->message_counts != NULL)
+			b->message_counts(b->ctx, counts);
+		health_printf(&o,
+		    "# HELP tafel_messages Operator messages active, by "
+		    "source.\n# TYPE tafel_messages gauge\n");
+		for (size_t i = 0; i < 4; i++)
+			health_printf(&o, "tafel_messages{source=\"%s\"} %zu\n",
+			    src[i], counts[i]);
+	}
 
 	if (b->feeds != NULL && feeds_count(b->feeds) > 0) {
 		static const char *const heads[] = {
@@ -631,7 +649,7 @@ health_display_get(
 	json_object_object_add(ro, "time", json_object_new_string(iso));
 	json_object_object_add(
 	    ro, "frame", json_object_new_int64((int64_t)b->frames));
-	json_object_object_add(ro, "messages", json_object_new_array());
+	json_object_object_add(ro, "messages", health_message_ids(b));
 	httpd_text(resp, 200, "application/json",
 	    json_object_to_json_string_ext(
 		ro, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

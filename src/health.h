@@ -48,6 +48,9 @@ struct health_board {
 	unsigned char *png;
 	size_t png_len;
 	uint64_t png_frames;
+	/* Active operator message ids, and active messages by source. */
+	size_t (*messages)(void *ctx, const char **ids, size_t max);
+	void (*message_counts)(void *ctx, size_t counts[4]);
 	/* Pixels of the frame on the board now (caller frees). */
 	uint32_t *(*pixels)(void *ctx);
 	void *ctx;

@@ -24,6 +24,7 @@
 #include "inspect.h"
 #include "log.h"
 #include "loop.h"
+#include "messages.h"
 #include "readout.h"
 #include "render.h"
 #include "sd.h"
@@ -41,6 +42,7 @@ struct app {
 	struct display *display;
 	struct render *render;
 	struct feeds *feeds;
+	struct messages *messages;
 	struct httpd *httpd;
 	struct health_board board; /* what /health and /metrics report */
 	struct loop_timer *status_timer;
@@ -168,6 +170,36 @@ schedule_snapshot(struct app *a)
 	loop_timer_at(a->snapshot_timer, at);
 }
 
+static const struct render_message *
+source_message(void *ctx, const char *zone, int w, int h, int64_t now_ms)
+{
+	struct app *a = ctx;
+
+	return a->messages != NULL
+	    ? messages_for_zone(a->messages, zone, w, h, now_ms)
+	    : NULL;
+}
+
+static size_t
+board_messages(void *ctx, const char **ids, size_t max)
+{
+	struct app *a = ctx;
+
+	return a->messages != NULL
+	    ? messages_active(a->messages, util_wall_ms(), ids, max)
+	    : 0;
+}
+
+static void
+board_message_counts(void *ctx, size_t counts[4])
+{
+	struct app *a = ctx;
+
+	memset(counts, 0, 4 * sizeof(counts[0]));
+	if (a->messages != NULL)
+		messages_count(a->messages, util_wall_ms(), counts);
+}
+
 static const struct park_doc *
 source_doc(void *ctx, const char *feed, struct park_rules *rules)
 {
@@ -244,6 +276,12 @@ on_render_timer(struct loop_timer *t, void *arg)
 	int64_t next, min_gap = 1000 / a->cfg->display.fps;
 
 	next = draw_frame(a, util_wall_ms(), now - a->anim_start);
+	if (a->messages != NULL) {
+		/* A message starting or ending changes the board too. */
+		int64_t m = messages_next_change(a->messages, util_wall_ms());
+		if (m < next)
+			next = m;
+	}
 	if (a->board.frames == 1)
 		update_status(a); /* the first frame is up: say so */
 	if (next != RENDER_NEVER)
@@ -371,6 +409,8 @@ board_init(struct app *a)
 	a->board.src = &a->src;
 	a->board.render = a->render;
 	a->board.pixels = board_pixels;
+	a->board.messages = board_messages;
+	a->board.message_counts = board_message_counts;
 	a->board.ctx = a;
 }
 
@@ -380,6 +420,7 @@ reload(struct app *a)
 	struct util_errs *errs = util_calloc(1, sizeof(*errs));
 	struct cfg *c;
 	struct render *r = NULL;
+	char err[512];
 
 	sd_reloading();
 	log_info("reloading %s", a->cfg->path);
@@ -394,8 +435,24 @@ reload(struct app *a)
 		    "pixelformat changed: restart tafeld to apply",
 		    c->path);
 	}
-	if (c != NULL && util_errs_count(errs) == 0)
-		r = render_new(display_dfb(a->display), c->layout, errs);
+	if (c != NULL && util_errs_count(errs) == 0) {
+		struct render_msgdef md;
+		messages_msgdef(c, &md);
+		r = render_new(display_dfb(a->display), c->layout, &md, errs);
+		if (r != NULL)
+			messages_check_config(c, r, errs);
+		if (r != NULL && util_errs_count(errs) > 0) {
+			render_free(r);
+			r = NULL;
+		}
+	}
+	if (r != NULL && a->messages != NULL &&
+	    messages_configure(a->messages, c, r, a->feeds, err, sizeof(err)) !=
+		0) {
+		util_errs_add(errs, "%s: http.tokens_file: %s", c->path, err);
+		render_free(r);
+		r = NULL;
+	}
 	if (r == NULL) {
 		util_errs_log(errs, "");
 		log_err("reload failed: keeping the running configuration");
@@ -406,6 +463,8 @@ reload(struct app *a)
 	}
 	render_free(a->render);
 	feeds_apply(a->feeds, c); /* before the old config goes */
+	if (a->messages != NULL) /* now pointing at c: cannot fail twice */
+		messages_configure(a->messages, c, r, a->feeds, err, sizeof(err));
 	cfg_free(a->cfg);
 	a->cfg = c;
 	a->render = r;
@@ -460,6 +519,7 @@ static int
 setup(struct app *a, const char *path, int check_only)
 {
 	struct util_errs *errs = util_calloc(1, sizeof(*errs));
+	struct render_msgdef md;
 	struct cfg_display dc;
 	char err[512];
 
@@ -476,7 +536,13 @@ setup(struct app *a, const char *path, int check_only)
 		util_errs_add(errs, "%s: display: %s", path, err);
 		goto fail;
 	}
-	a->render = render_new(display_dfb(a->display), a->cfg->layout, errs);
+	messages_msgdef(a->cfg, &md);
+	a->render =
+	    render_new(display_dfb(a->display), a->cfg->layout, &md, errs);
+	if (a->render != NULL)
+		messages_check_config(a->cfg, a->render, errs);
+	if (util_errs_count(errs) > 0)
+		goto fail;
 	if (a->render == NULL)
 		goto fail;
 	free(errs);
@@ -540,6 +606,7 @@ static int
 run_daemon(struct app *a)
 {
 	sigset_t mask;
+	char err[512];
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -559,6 +626,15 @@ run_daemon(struct app *a)
 	board_init(a);
 	a->board.feeds = a->feeds;
 	if (start_httpd(a) != 0) {
+		a->exit_code = 1;
+		goto out;
+	}
+	a->messages = messages_new(a->loop, a->httpd, a->cfg->state_dir,
+	    on_feeds_changed, a, err, sizeof(err));
+	if (a->messages == NULL ||
+	    messages_configure(a->messages, a->cfg, a->render, a->feeds, err,
+		sizeof(err)) != 0) {
+		log_err("messages: %s", err);
 		a->exit_code = 1;
 		goto out;
 	}
@@ -590,6 +666,9 @@ out:
 	display_frame(a->display)
 	    ->Clear(display_frame(a->display), 0, 0, 0, 0xff);
 	display_present(a->display);
+	/* Pending answers go out before the server does. */
+	messages_free(a->messages);
+	a->messages = NULL;
 	httpd_free(a->httpd);
 	a->httpd = NULL;
 	free(a->board.png);
@@ -600,6 +679,65 @@ out:
 	a->loop = NULL;
 	close(a->sigfd);
 	return a->exit_code;
+}
+
+static int setup(struct app *a, const char *path, int check_only);
+static void teardown(struct app *a);
+
+/*
+ * tafeld multi-check [-c CONF] [--zone Z] MULTI: "ok N" (pages) or
+ * "error CODE_NAME NUMBER at POSITION", laid out with the sign's own fonts
+ * for the zone, exactly as the API would check it.
+ */
+static int
+main_multi_check(struct app *a, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "zone", required_argument, NULL, 'Z' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conf = CFG_DEFAULT_PATH, *zone = "";
+	struct multi_msg msg;
+	struct multi_error e;
+	char line[MULTI_CHECK_LEN];
+	sigset_t mask;
+	int ch, rc;
+
+	log_init("tafeld", LOG_LEVEL_INFO);
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'Z':
+			zone = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind != 1)
+		goto usage;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	if (setup(a, conf, 1) != 0) {
+		teardown(a);
+		return 2;
+	}
+	memset(&msg, 0, sizeof(msg));
+	memset(&e, 0, sizeof(e));
+	rc = messages_check(a->cfg, a->render, argv[optind], zone, &msg, &e);
+	multi_check_line(rc == 0 ? &msg : NULL, rc == 0 ? NULL : &e, line,
+	    sizeof(line));
+	printf("%s\n", line);
+	multi_msg_free(&msg);
+	teardown(a);
+	return rc == 0 ? 0 : 1;
+usage:
+	fprintf(stderr, "usage: tafeld multi-check [-c CONF] [--zone ZONE] "
+			"'MULTI'\n");
+	return 2;
 }
 
 /* tafeld inspect FORMAT FILE [--now T] [--stale-after S] [--timezone TZ] */
@@ -682,9 +820,12 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.sigfd = -1;
 	a.src.doc = source_doc;
+	a.src.message = source_message;
 	a.src.ctx = &a;
 	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
 		return main_inspect(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "multi-check") == 0)
+		return main_multi_check(&a, argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:dnhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
 #include "log.h"
 #include "park.h"
 
@@ -28,6 +31,11 @@ struct render {
 	char *font_failed;     /* parallel too: loading failed once */
 	struct render_image *images;
 	size_t nimages;
+	/* Operator messages: MULTI numbers to fonts and images, -1 = none. */
+	int msgfont[RENDER_MSG_NUMBERS];
+	int msgimage[RENDER_MSG_NUMBERS];
+	FT_Library ft;
+	FT_Face msgface[RENDER_MSG_NUMBERS]; /* glyph coverage */
 };
 
 static int
@@ -173,8 +181,55 @@ render_load_widgets(struct render *r, IDirectFB *dfb,
 	}
 }
 
+/*
+ * Message fonts and graphics by MULTI number.  FreeType opens each font
+ * file a second time, only to answer "has this font a glyph for U+xxxx"
+ * (characterNotDefined), which DirectFB's font interface cannot tell.
+ */
+static void
+render_load_msgdef(struct render *r, IDirectFB *dfb,
+    const struct render_msgdef *md, struct util_errs *errs)
+{
+	const struct layout_font *lf = r->layout->fonts.v;
+
+	for (int n = 1; n < RENDER_MSG_NUMBERS; n++) {
+		int i;
+		if (md->graphic[n] != NULL) {
+			if (render_load_image(r, dfb, md->graphic[n], errs) == 0)
+				for (size_t k = 0; k < r->nimages; k++)
+					if (strcmp(r->images[k].path,
+						md->graphic[n]) == 0)
+						r->msgimage[n] = (int)k;
+		}
+		if (md->font[n] == NULL)
+			continue;
+		i = render_font_index(r, md->font[n]);
+		if (i < 0) {
+			util_errs_add(errs,
+			    "messages.fonts: font %d names \"%s\", which the "
+			    "layout does not know",
+			    n, md->font[n]);
+			continue;
+		}
+		render_use_font(r, dfb, md->font[n], errs);
+		if (r->fonts[i] == NULL)
+			continue;
+		r->msgfont[n] = i;
+		if (r->ft == NULL && FT_Init_FreeType(&r->ft) != 0) {
+			util_errs_add(errs, "freetype: cannot initialise");
+			continue;
+		}
+		if (FT_New_Face(r->ft, lf[i].file, 0, &r->msgface[n]) != 0) {
+			util_errs_add(errs, "font %d: FreeType cannot open %s", n,
+			    lf[i].file);
+			r->msgface[n] = NULL;
+		}
+	}
+}
+
 struct render *
-render_new(IDirectFB *dfb, const struct layout *l, struct util_errs *errs)
+render_new(IDirectFB *dfb, const struct layout *l,
+    const struct render_msgdef *md, struct util_errs *errs)
 {
 	struct render *r = util_calloc(1, sizeof(*r));
 	const struct layout_region *reg = l->regions.v;
@@ -183,12 +238,16 @@ render_new(IDirectFB *dfb, const struct layout *l, struct util_errs *errs)
 	r->layout = l;
 	r->fonts = util_calloc(l->fonts.n, sizeof(IDirectFBFont *));
 	r->font_failed = util_calloc(l->fonts.n, 1);
+	for (size_t i = 0; i < RENDER_MSG_NUMBERS; i++)
+		r->msgfont[i] = r->msgimage[i] = -1;
 	for (size_t i = 0; i < l->regions.n; i++) {
 		const struct layout_page *p = reg[i].pages.v;
 		render_load_widgets(r, dfb, &reg[i].widgets, errs);
 		for (size_t k = 0; k < reg[i].pages.n; k++)
 			render_load_widgets(r, dfb, &p[k].widgets, errs);
 	}
+	if (md != NULL)
+		render_load_msgdef(r, dfb, md, errs);
 	if (util_errs_count(errs) > before) {
 		render_free(r);
 		return NULL;
@@ -206,6 +265,11 @@ render_free(struct render *r)
 			r->fonts[i]->Release(r->fonts[i]);
 	for (size_t i = 0; i < r->nimages; i++)
 		r->images[i].surface->Release(r->images[i].surface);
+	for (size_t i = 0; i < RENDER_MSG_NUMBERS; i++)
+		if (r->msgface[i] != NULL)
+			FT_Done_Face(r->msgface[i]);
+	if (r->ft != NULL)
+		FT_Done_FreeType(r->ft);
 	free(r->images);
 	free(r->fonts);
 	free(r->font_failed);
@@ -697,6 +761,313 @@ render_park_sum(struct render_pass *p, const struct layout_widget *w, int x,
 		    "park_sum", text, value);
 }
 
+/* ---- operator messages: multi.h ops on DirectFB ---- */
+
+static IDirectFBFont *
+render_msgfont(const struct render *r, int n)
+{
+	if (n < 1 || n >= RENDER_MSG_NUMBERS || r->msgfont[n] < 0)
+		return NULL;
+	return r->fonts[r->msgfont[n]];
+}
+
+static int
+render_mf_exists(void *ctx, int n, uint16_t *version)
+{
+	*version = 0;
+	return render_msgfont(ctx, n) != NULL;
+}
+
+static int
+render_mf_height(void *ctx, int n)
+{
+	IDirectFBFont *f = render_msgfont(ctx, n);
+	int asc = 0, desc = 0;
+
+	if (f == NULL)
+		return -1;
+	f->GetAscender(f, &asc);
+	f->GetDescender(f, &desc);
+	return asc - desc;
+}
+
+static int
+render_mf_glyph(void *ctx, int n, uint32_t cp)
+{
+	struct render *r = ctx;
+
+	if (render_msgfont(r, n) == NULL || r->msgface[n] == NULL)
+		return 0;
+	return FT_Get_Char_Index(r->msgface[n], cp) != 0;
+}
+
+/* Decode one UTF-8 character at s (len bytes left); 0 on a bad byte. */
+static size_t
+render_utf8(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] < 0x80 ? 1 : u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
+
+	if (n > len)
+		return 0;
+	*cp = n == 1 ? u[0] : u[0] & (0x3f >> (n - 1));
+	for (size_t i = 1; i < n; i++)
+		*cp = (*cp << 6) | (u[i] & 0x3f);
+	return n;
+}
+
+static int
+render_mf_width(void *ctx, int n, const char *s, size_t len, int spacing)
+{
+	IDirectFBFont *f = render_msgfont(ctx, n);
+	int w = 0, count = 0;
+
+	if (f == NULL)
+		return -1;
+	if (spacing < 0) {
+		f->GetStringWidth(f, s, (int)len, &w);
+		return w;
+	}
+	/* Fixed spacing: the glyphs' own boxes with spacing between them. */
+	for (size_t i = 0; i < len;) {
+		DFBRectangle box;
+		int adv = 0;
+		uint32_t cp;
+		size_t k = render_utf8(s + i, len - i, &cp);
+		if (k == 0)
+			return -1;
+		f->GetGlyphExtents(f, cp, &box, &adv);
+		w += box.x + box.w;
+		count++;
+		i += k;
+	}
+	return count > 0 ? w + spacing * (count - 1) : 0;
+}
+
+static int
+render_mf_graphic(void *ctx, int n, int *w, int *h, uint16_t *version)
+{
+	struct render *r = ctx;
+
+	if (n < 1 || n >= RENDER_MSG_NUMBERS || r->msgimage[n] < 0)
+		return -1;
+	*w = r->images[r->msgimage[n]].w;
+	*h = r->images[r->msgimage[n]].h;
+	*version = 0;
+	return 0;
+}
+
+static const struct multi_font_ops render_multi_ops = {
+	render_mf_exists,
+	render_mf_height,
+	render_mf_glyph,
+	render_mf_width,
+	render_mf_graphic,
+};
+
+void
+render_multi_sign(struct render *r, struct multi_sign *sign)
+{
+	sign->fonts = &render_multi_ops;
+	sign->ctx = r;
+}
+
+/* Draw len bytes of text at x, y with fixed spacing (or the font's). */
+static void
+render_msg_string(IDirectFBSurface *s, IDirectFBFont *f, const char *text,
+    size_t len, int x, int y, int spacing)
+{
+	if (spacing < 0) {
+		s->DrawString(s, text, (int)len, x, y, DSTF_TOPLEFT);
+		return;
+	}
+	for (size_t i = 0; i < len;) {
+		DFBRectangle box;
+		int adv = 0;
+		uint32_t cp;
+		size_t k = render_utf8(text + i, len - i, &cp);
+		if (k == 0)
+			return;
+		s->DrawString(s, text + i, (int)k, x, y, DSTF_TOPLEFT);
+		f->GetGlyphExtents(f, cp, &box, &adv);
+		x += box.x + box.w + spacing;
+		i += k;
+	}
+}
+
+/*
+ * The page of m showing at t ms into its cycle, and how long until the
+ * page (or its off time) changes.  *off is set during a page's off time.
+ */
+static const struct multi_page *
+render_msg_page(const struct multi_msg *m, int64_t t, int *off, int64_t *next)
+{
+	int64_t total = 0, pos;
+
+	*off = 0;
+	*next = RENDER_NEVER;
+	if (m->npages == 1) /* a one-page message is static */
+		return &m->pages[0];
+	for (int i = 0; i < m->npages; i++)
+		total += m->pages[i].on_ms + m->pages[i].off_ms;
+	if (total <= 0)
+		return &m->pages[0];
+	pos = (t % total + total) % total;
+	for (int i = 0; i < m->npages; i++) {
+		const struct multi_page *pg = &m->pages[i];
+		if (pos < pg->on_ms) {
+			*next = pg->on_ms - pos;
+			return pg;
+		}
+		pos -= pg->on_ms;
+		if (pos < pg->off_ms) {
+			*off = 1;
+			*next = pg->off_ms - pos;
+			return pg;
+		}
+		pos -= pg->off_ms;
+	}
+	return &m->pages[0];
+}
+
+static void
+render_msg_text(struct render_pass *p, const struct render_message *msg,
+    const struct multi_op *op, int x0, int y0, char *plain, size_t size)
+{
+	IDirectFBSurface *s = p->s;
+	IDirectFBFont *f = render_msgfont(p->r, op->font);
+	int64_t t = p->wall_ms - msg->since_ms;
+	char field[MULTI_FIELD_MAX];
+	const char *text = op->text;
+	size_t len = op->len;
+	int x = x0 + op->x;
+
+	if (op->kind == MULTI_OP_FIELD) {
+		time_t now = (time_t)(p->wall_ms / 1000);
+		struct tm tm;
+		int fw = 0;
+		localtime_r(&now, &tm);
+		if (multi_field_text(op->field, &tm, field, sizeof(field)) != 0)
+			return;
+		text = field;
+		len = strlen(field);
+		p->next = render_min(p->next, 1000 - p->wall_ms % 1000);
+		if (f != NULL)
+			fw = render_mf_width(p->r, op->font, text, len,
+			    op->char_spacing);
+		if (op->align == MULTI_JL_RIGHT)
+			x += op->w - fw;
+		else if (op->align == MULTI_JL_CENTER)
+			x += (op->w - fw) / 2;
+	}
+	if (plain != NULL && strlen(plain) + len + 2 < size) {
+		if (plain[0] != '\0')
+			strncat(plain, " ", size - strlen(plain) - 1);
+		strncat(plain, text, len);
+	}
+	if (op->flash != MULTI_FLASH_NONE) {
+		int64_t cycle = op->flash_on_ms + op->flash_off_ms, ph;
+		int first_on = op->flash == MULTI_FLASH_ON_OFF;
+		int64_t first = first_on ? op->flash_on_ms : op->flash_off_ms;
+		if (cycle > 0) {
+			ph = (t % cycle + cycle) % cycle;
+			p->next = render_min(p->next,
+			    ph < first ? first - ph : cycle - ph);
+			if ((ph < first) != first_on)
+				return; /* the hidden half of the flash */
+		}
+	}
+	if (s == NULL || f == NULL)
+		return;
+	s->SetFont(s, f);
+	render_set_color(s, 0xff000000u | op->color);
+	s->SetDrawingFlags(s, DSDRAW_NOFX);
+	if (op->kind == MULTI_OP_MOVE) {
+		int tw = render_mf_width(p->r, op->font, text, len,
+		    op->char_spacing);
+		int64_t steps = op->move_step_ms > 0 ? t / op->move_step_ms : 0;
+		int64_t span = (int64_t)tw + op->w, off;
+		DFBRegion clip = { x, y0 + op->y, x + op->w - 1,
+			y0 + op->y + op->h - 1 };
+		if (span <= 0)
+			return;
+		off = (steps * op->move_step_px) % span;
+		if (op->move_dir == MULTI_MOVE_LEFT)
+			x = x + op->w - (int)off;
+		else
+			x = x - tw + (int)off;
+		s->SetClip(s, &clip);
+		render_msg_string(s, f, text, len, x, y0 + op->glyph_y,
+		    op->char_spacing);
+		if (op->move_step_ms > 0)
+			p->next = render_min(p->next,
+			    op->move_step_ms - t % op->move_step_ms);
+		return;
+	}
+	render_msg_string(s, f, text, len, x, y0 + op->glyph_y,
+	    op->char_spacing);
+}
+
+/* Draw msg into the zone at x0, y0 (its size was the layout's). */
+static void
+render_message(struct render_pass *p, const struct render_message *msg,
+    int x0, int y0, int w, int h)
+{
+	IDirectFBSurface *s = p->s;
+	const struct multi_page *pg;
+	int64_t next;
+	int off;
+	char plain[LAYOUT_TEXT_LEN] = "";
+	DFBRegion zone = { x0, y0, x0 + w - 1, y0 + h - 1 };
+
+	pg = render_msg_page(msg->multi, p->wall_ms - msg->since_ms, &off,
+	    &next);
+	p->next = render_min(p->next, next);
+	if (s != NULL)
+		s->SetClip(s, &zone);
+	render_fill(s, 0xff000000u | pg->background, x0, y0, w, h);
+	for (int i = 0; !off && i < pg->nops; i++) {
+		const struct multi_op *op = &pg->ops[i];
+		if (s != NULL)
+			s->SetClip(s, &zone);
+		switch (op->kind) {
+		case MULTI_OP_FILL:
+			if (i > 0)
+				render_fill(s, 0xff000000u | op->color,
+				    x0 + op->x, y0 + op->y, op->w, op->h);
+			break;
+		case MULTI_OP_GRAPHIC:
+			if (s != NULL && op->graphic > 0 &&
+			    op->graphic < RENDER_MSG_NUMBERS &&
+			    p->r->msgimage[op->graphic] >= 0) {
+				struct render_image *img =
+				    &p->r->images[p->r->msgimage[op->graphic]];
+				s->SetBlittingFlags(s, DSBLIT_BLEND_ALPHACHANNEL);
+				s->SetSrcBlendFunction(s, DSBF_ONE);
+				s->SetDstBlendFunction(s, DSBF_INVSRCALPHA);
+				s->Blit(s, img->surface, NULL, x0 + op->x,
+				    y0 + op->y);
+				s->SetSrcBlendFunction(s, DSBF_SRCALPHA);
+			}
+			break;
+		default:
+			render_msg_text(p, msg, op, x0, y0, plain, sizeof(plain));
+			break;
+		}
+	}
+	if (p->emit != NULL)
+		p->emit(p->emit_arg, p->region, p->region_name, p->page,
+		    "message", plain, msg->id);
+}
+
+static const struct render_message *
+render_zone_message(struct render_pass *p, const char *zone, int w, int h)
+{
+	if (p->src == NULL || p->src->message == NULL)
+		return NULL;
+	return p->src->message(p->src->ctx, zone, w, h, p->wall_ms);
+}
+
 static void
 render_widget(struct render_pass *p, const struct layout_widget *w, int x,
     int y, int ww, int wh)
@@ -755,6 +1126,18 @@ render_walk(struct render_pass *p)
 		render_fill(
 		    s, l->background | 0xff000000u, 0, 0, l->width, l->height);
 	}
+	/* An emergency, or a message for the whole board, takes it all. */
+	{
+		const struct render_message *m =
+		    render_zone_message(p, "board", l->width, l->height);
+		if (m != NULL) {
+			p->region_name = "board";
+			render_message(p, m, 0, 0, l->width, l->height);
+			if (s != NULL)
+				s->SetClip(s, NULL);
+			return p->next;
+		}
+	}
 	for (size_t i = 0; i < l->regions.n; i++) {
 		const struct layout_region *rg = &reg[i];
 		DFBRegion clip = { rg->x, rg->y, rg->x + rg->w - 1,
@@ -768,6 +1151,14 @@ render_walk(struct render_pass *p)
 		if (s != NULL)
 			s->SetClip(s, &clip);
 		render_fill(s, rg->background, rg->x, rg->y, rg->w, rg->h);
+		if (rg->zone[0] != '\0') {
+			const struct render_message *m =
+			    render_zone_message(p, rg->zone, rg->w, rg->h);
+			if (m != NULL) {
+				render_message(p, m, rg->x, rg->y, rg->w, rg->h);
+				continue;
+			}
+		}
 		w = layout_region_widgets(rg, p->page, &n);
 		p->next = render_min(p->next, render_page_next(rg, p->anim_ms));
 		for (size_t k = 0; k < n; k++) {

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "layout.h"
+#include "multi.h"
 #include "park.h"
 #include "util.h"
 
@@ -21,9 +22,26 @@
 
 struct render;
 
-/* Load the layout's fonts and images; NULL with errs filled. */
-struct render *render_new(
-    IDirectFB *dfb, const struct layout *l, struct util_errs *errs);
+#define RENDER_MSG_NUMBERS 256
+
+/* MULTI font and graphic numbers for operator messages. */
+struct render_msgdef {
+	const char *font[RENDER_MSG_NUMBERS];	 /* layout font name or NULL */
+	const char *graphic[RENDER_MSG_NUMBERS]; /* PNG file or NULL */
+};
+
+/*
+ * Load the layout's fonts and images, and those md numbers for messages
+ * (md may be NULL); NULL with errs filled.
+ */
+struct render *render_new(IDirectFB *dfb, const struct layout *l,
+    const struct render_msgdef *md, struct util_errs *errs);
+
+/*
+ * The font and graphic callbacks multi_parse() lays messages out with,
+ * measured with the fonts this renderer draws with.
+ */
+void render_multi_sign(struct render *r, struct multi_sign *sign);
 void render_free(struct render *r);
 
 /*
@@ -32,10 +50,23 @@ void render_free(struct render *r);
  * until something on the board changes, or RENDER_NEVER for a static board.
  */
 /* Where parking widgets get their data (feed.c in the daemon). */
+/* An operator message laid out for the zone that shows it. */
+struct render_message {
+	const char *id;
+	const struct multi_msg *multi;
+	int64_t since_ms; /* wall ms its page cycle started */
+};
+
 struct render_source {
 	/* The last good document of feed (NULL = none); fill rules' times. */
 	const struct park_doc *(*doc)(
 	    void *ctx, const char *feed, struct park_rules *rules);
+	/*
+	 * The message zone shows at now_ms (NULL = its own content); zone
+	 * "board" is the whole board, w x h the zone's size.  May be NULL.
+	 */
+	const struct render_message *(*message)(
+	    void *ctx, const char *zone, int w, int h, int64_t now_ms);
 	void *ctx;
 };
 

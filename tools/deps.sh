@@ -8,7 +8,7 @@ set -eu
 
 build_pkgs="build-essential pkg-config libdirectfb-dev libdirectfb-extra
 libjson-c-dev libsystemd-dev libpng-dev libcurl4-openssl-dev
-libmicrohttpd-dev libgpiod-dev libxml2-dev"
+libmicrohttpd-dev libgpiod-dev libxml2-dev libfreetype-dev"
 # systemd brings systemd-analyze for tests/systemd/check.sh.
 # chromium renders the preview page in tests; prometheus ships promtool.
 test_pkgs="libcmocka-dev python3 systemd clang-format clang-tidy chromium

@@ -144,7 +144,7 @@ test_cfg_missing_file(void **state)
 static void
 test_cfg_help_mentions_every_section(void **state)
 {
-	char buf[16384];
+	static char buf[131072];
 	FILE *f = fmemopen(buf, sizeof(buf), "w");
 
 	(void)state;

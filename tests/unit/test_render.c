@@ -82,7 +82,7 @@ render_case(const char *layout, int64_t wall, int64_t anim, int *w, int *h,
 	for (size_t i = 0; i < errs.n; i++)
 		print_error("%s\n", errs.msg[i]);
 	assert_non_null(l);
-	r = render_new(dfb, l, &errs);
+	r = render_new(dfb, l, NULL, &errs);
 	for (size_t i = 0; i < errs.n; i++)
 		print_error("%s\n", errs.msg[i]);
 	assert_non_null(r);
@@ -208,7 +208,8 @@ park_fixture_doc(void *ctx, const char *feed, struct park_rules *rules)
 	return &park_fixture;
 }
 
-static const struct render_source park_source = { park_fixture_doc, NULL };
+static const struct render_source park_source = { park_fixture_doc, NULL,
+	NULL };
 
 static void
 park_fixture_build(void)
@@ -245,7 +246,7 @@ render_park_case(int64_t wall, int64_t anim, int *w, int *h, int64_t *next)
 	memset(&errs, 0, sizeof(errs));
 	l = layout_load(GOLDEN_DIR "/layouts/parking.json", "fonts", &errs);
 	assert_non_null(l);
-	r = render_new(dfb, l, &errs);
+	r = render_new(dfb, l, NULL, &errs);
 	assert_non_null(r);
 	memset(&desc, 0, sizeof(desc));
 	desc.flags = DSDESC_WIDTH | DSDESC_HEIGHT | DSDESC_PIXELFORMAT;
@@ -293,7 +294,7 @@ park_readout(int64_t wall, int64_t anim, struct readout_rec *rec)
 	memset(rec, 0, sizeof(*rec));
 	l = layout_load(GOLDEN_DIR "/layouts/parking.json", "fonts", &errs);
 	assert_non_null(l);
-	r = render_new(display_dfb(disp), l, &errs);
+	r = render_new(display_dfb(disp), l, NULL, &errs);
 	assert_non_null(r);
 	render_readout(r, wall, anim, &park_source, readout_rec_emit, rec);
 	render_free(r);

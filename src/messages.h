@@ -1,0 +1,74 @@
+/*
+ * messages: operator messages on the board.  Owns the message store, the
+ * API, the tokens and the laid-out MULTI of each message showing, and
+ * answers the renderer's question "what message does this zone show
+ * now?" — including the fail-safe message (every feed stale) and the
+ * start-up message (no data yet), which are configuration, not stored.
+ */
+#ifndef TAFEL_MESSAGES_H
+#define TAFEL_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "multi.h"
+#include "render.h"
+
+struct loop;
+struct httpd;
+struct cfg;
+struct feeds;
+struct messages;
+
+/* Called when messages change (redraw now). */
+typedef void messages_changed_cb(void *arg);
+
+/*
+ * Open the store in state_dir and serve the API on h (h may be NULL: no
+ * HTTP).  NULL with err filled when the state folder is unusable.
+ */
+struct messages *messages_new(struct loop *l, struct httpd *h,
+    const char *state_dir, messages_changed_cb *cb, void *arg, char *err,
+    size_t errlen);
+void messages_free(struct messages *m);
+
+/*
+ * Apply a configuration (start and reload): tokens, presets, fonts.  The
+ * renderer r must outlive the next call.  0, or -1 with err filled (the
+ * tokens file could not be read: the previous tokens stay).
+ */
+int messages_configure(struct messages *m, const struct cfg *c,
+    struct render *r, const struct feeds *feeds, char *err, size_t errlen);
+
+/* The render_source message callback (ctx = struct messages *). */
+const struct render_message *messages_for_zone(
+    void *ctx, const char *zone, int w, int h, int64_t now_ms);
+
+/* Milliseconds until a message starts or ends (INT64_MAX: none). */
+int64_t messages_next_change(struct messages *m, int64_t now_ms);
+
+/* Active message ids (for health); returns how many were written. */
+size_t messages_active(struct messages *m, int64_t now_ms, const char **ids,
+    size_t max);
+/* Active messages by source (metrics): counts[MSG_SOURCE_*]. */
+void messages_count(struct messages *m, int64_t now_ms, size_t counts[4]);
+
+/*
+ * Lay MULTI out for a zone of cfg/layout (and the renderer's fonts) as
+ * the API does; used by `tafeld multi-check`.
+ */
+int messages_check(const struct cfg *c, struct render *r, const char *multi,
+    const char *zone, struct multi_msg *out, struct multi_error *e);
+
+/*
+ * Check every MULTI in the configuration (presets, fail-safe, start-up)
+ * against the layout and fonts; each problem is added to errs with its
+ * JSON path.
+ */
+void messages_check_config(
+    const struct cfg *c, struct render *r, struct util_errs *errs);
+
+/* The render_msgdef of a configuration (MULTI font and graphic numbers). */
+void messages_msgdef(const struct cfg *c, struct render_msgdef *md);
+
+#endif
