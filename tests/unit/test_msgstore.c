@@ -943,7 +943,6 @@ test_msgstore_fsync_error_keeps_the_last_good_file(void **state)
 	pthread_mutex_lock(&stall_mu);
 	fsync_errno = 0;
 	pthread_mutex_unlock(&stall_mu);
-	free(capture_end());
 	assert_int_equal(d.failed, 1);
 	after = read_store("messages.json");
 	assert_non_null(after);
@@ -952,6 +951,7 @@ test_msgstore_fsync_error_keeps_the_last_good_file(void **state)
 	free(before);
 	free(after);
 	msgstore_close(s); /* one more try at close, now good */
+	free(capture_end());
 	s = open_store(l);
 	assert_non_null(msgstore_find(s, b.id));
 	msgstore_close(s);
@@ -1343,7 +1343,8 @@ crash_round(struct idset *live, struct idset *gone, int delay_ms)
 	close(p[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (!WIFSIGNALED(status))
-		fprintf(stderr, "child exit %d\n", WEXITSTATUS(status));
+		fprintf(stderr, "crash child exited by itself: %d\n",
+		    WEXITSTATUS(status));
 	/* Killed by us, not failed by itself. */
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	return acks;
