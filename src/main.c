@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "auth.h"
 #include "display.h"
 #include "feed.h"
 #include "health.h"
@@ -541,6 +542,16 @@ setup(struct app *a, const char *path, int check_only)
 	    render_new(display_dfb(a->display), a->cfg->layout, &md, errs);
 	if (a->render != NULL)
 		messages_check_config(a->cfg, a->render, errs);
+	/* The tokens file must load (unless the demo is to create it). */
+	if (a->cfg->http.tokens_file[0] != '\0' &&
+	    (a->cfg->http.demo_token_file[0] == '\0' ||
+		access(a->cfg->http.tokens_file, F_OK) == 0)) {
+		struct auth *t = auth_load(a->cfg->http.tokens_file, err,
+		    sizeof(err));
+		if (t == NULL)
+			util_errs_add(errs, "%s: http.tokens_file: %s", path, err);
+		auth_free(t);
+	}
 	if (util_errs_count(errs) > 0)
 		goto fail;
 	if (a->render == NULL)
