@@ -195,7 +195,8 @@ render_load_msgdef(struct render *r, IDirectFB *dfb,
 	for (int n = 1; n < RENDER_MSG_NUMBERS; n++) {
 		int i;
 		if (md->graphic[n] != NULL) {
-			if (render_load_image(r, dfb, md->graphic[n], errs) == 0)
+			if (render_load_image(r, dfb, md->graphic[n], errs) ==
+			    0)
 				for (size_t k = 0; k < r->nimages; k++)
 					if (strcmp(r->images[k].path,
 						md->graphic[n]) == 0)
@@ -220,8 +221,8 @@ render_load_msgdef(struct render *r, IDirectFB *dfb,
 			continue;
 		}
 		if (FT_New_Face(r->ft, lf[i].file, 0, &r->msgface[n]) != 0) {
-			util_errs_add(errs, "font %d: FreeType cannot open %s", n,
-			    lf[i].file);
+			util_errs_add(errs, "font %d: FreeType cannot open %s",
+			    n, lf[i].file);
 			r->msgface[n] = NULL;
 		}
 	}
@@ -412,6 +413,7 @@ struct render_pass {
 	size_t region;
 	const char *region_name;
 	size_t page;
+	int64_t msg_page_t; /* ms since the message's current page came up */
 };
 
 static int
@@ -816,19 +818,36 @@ render_utf8(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+/*
+ * The font's own spacing: the blank columns after a glyph's ink within its
+ * advance, measured on 'M'.  A character's width in MULTI terms is its
+ * advance less that spacing, so a space keeps its width and the last
+ * character of a right-justified line reaches the edge.
+ */
+static int
+render_font_spacing(IDirectFBFont *f)
+{
+	DFBRectangle box;
+	int adv = 0;
+
+	if (f->GetGlyphExtents(f, 'M', &box, &adv) != DFB_OK)
+		return 0;
+	return adv - (box.x + box.w) > 0 ? adv - (box.x + box.w) : 0;
+}
+
 static int
 render_mf_width(void *ctx, int n, const char *s, size_t len, int spacing)
 {
 	IDirectFBFont *f = render_msgfont(ctx, n);
-	int w = 0, count = 0;
+	int w = 0, count = 0, own;
 
 	if (f == NULL)
 		return -1;
+	own = render_font_spacing(f);
 	if (spacing < 0) {
 		f->GetStringWidth(f, s, (int)len, &w);
-		return w;
+		return w > own ? w - own : w; /* no spacing after the last */
 	}
-	/* Fixed spacing: the glyphs' own boxes with spacing between them. */
 	for (size_t i = 0; i < len;) {
 		DFBRectangle box;
 		int adv = 0;
@@ -837,7 +856,7 @@ render_mf_width(void *ctx, int n, const char *s, size_t len, int spacing)
 		if (k == 0)
 			return -1;
 		f->GetGlyphExtents(f, cp, &box, &adv);
-		w += box.x + box.w;
+		w += adv - own;
 		count++;
 		i += k;
 	}
@@ -877,10 +896,13 @@ static void
 render_msg_string(IDirectFBSurface *s, IDirectFBFont *f, const char *text,
     size_t len, int x, int y, int spacing)
 {
+	int own;
+
 	if (spacing < 0) {
 		s->DrawString(s, text, (int)len, x, y, DSTF_TOPLEFT);
 		return;
 	}
+	own = render_font_spacing(f);
 	for (size_t i = 0; i < len;) {
 		DFBRectangle box;
 		int adv = 0;
@@ -890,7 +912,7 @@ render_msg_string(IDirectFBSurface *s, IDirectFBFont *f, const char *text,
 			return;
 		s->DrawString(s, text + i, (int)k, x, y, DSTF_TOPLEFT);
 		f->GetGlyphExtents(f, cp, &box, &adv);
-		x += box.x + box.w + spacing;
+		x += adv - own + spacing;
 		i += k;
 	}
 }
@@ -900,12 +922,14 @@ render_msg_string(IDirectFBSurface *s, IDirectFBFont *f, const char *text,
  * page (or its off time) changes.  *off is set during a page's off time.
  */
 static const struct multi_page *
-render_msg_page(const struct multi_msg *m, int64_t t, int *off, int64_t *next)
+render_msg_page(const struct multi_msg *m, int64_t t, int *off, int64_t *next,
+    int64_t *page_t)
 {
 	int64_t total = 0, pos;
 
 	*off = 0;
 	*next = RENDER_NEVER;
+	*page_t = t;
 	if (m->npages == 1) /* a one-page message is static */
 		return &m->pages[0];
 	for (int i = 0; i < m->npages; i++)
@@ -917,6 +941,8 @@ render_msg_page(const struct multi_msg *m, int64_t t, int *off, int64_t *next)
 		const struct multi_page *pg = &m->pages[i];
 		if (pos < pg->on_ms) {
 			*next = pg->on_ms - pos;
+			*page_t =
+			    pos; /* flashing and moving start with the page */
 			return pg;
 		}
 		pos -= pg->on_ms;
@@ -931,12 +957,12 @@ render_msg_page(const struct multi_msg *m, int64_t t, int *off, int64_t *next)
 }
 
 static void
-render_msg_text(struct render_pass *p, const struct render_message *msg,
-    const struct multi_op *op, int x0, int y0, char *plain, size_t size)
+render_msg_text(struct render_pass *p, const struct multi_op *op, int x0,
+    int y0, char *plain, size_t size)
 {
 	IDirectFBSurface *s = p->s;
 	IDirectFBFont *f = render_msgfont(p->r, op->font);
-	int64_t t = p->wall_ms - msg->since_ms;
+	int64_t t = p->msg_page_t;
 	char field[MULTI_FIELD_MAX];
 	const char *text = op->text;
 	size_t len = op->len;
@@ -951,18 +977,20 @@ render_msg_text(struct render_pass *p, const struct render_message *msg,
 			return;
 		text = field;
 		len = strlen(field);
-		p->next = render_min(p->next, 1000 - p->wall_ms % 1000);
+		/* No field shows seconds: the next minute is the next change. */
+		p->next = render_min(p->next, 60000 - p->wall_ms % 60000);
 		if (f != NULL)
-			fw = render_mf_width(p->r, op->font, text, len,
-			    op->char_spacing);
+			fw = render_mf_width(
+			    p->r, op->font, text, len, op->char_spacing);
 		if (op->align == MULTI_JL_RIGHT)
 			x += op->w - fw;
 		else if (op->align == MULTI_JL_CENTER)
 			x += (op->w - fw) / 2;
 	}
 	if (plain != NULL && strlen(plain) + len + 2 < size) {
-		if (plain[0] != '\0')
-			strncat(plain, " ", size - strlen(plain) - 1);
+		size_t pl = strlen(plain);
+		if (pl > 0 && plain[pl - 1] != ' ' && len > 0 && text[0] != ' ')
+			strncat(plain, " ", size - pl - 1);
 		strncat(plain, text, len);
 	}
 	if (op->flash != MULTI_FLASH_NONE) {
@@ -971,8 +999,8 @@ render_msg_text(struct render_pass *p, const struct render_message *msg,
 		int64_t first = first_on ? op->flash_on_ms : op->flash_off_ms;
 		if (cycle > 0) {
 			ph = (t % cycle + cycle) % cycle;
-			p->next = render_min(p->next,
-			    ph < first ? first - ph : cycle - ph);
+			p->next = render_min(
+			    p->next, ph < first ? first - ph : cycle - ph);
 			if ((ph < first) != first_on)
 				return; /* the hidden half of the flash */
 		}
@@ -983,35 +1011,38 @@ render_msg_text(struct render_pass *p, const struct render_message *msg,
 	render_set_color(s, 0xff000000u | op->color);
 	s->SetDrawingFlags(s, DSDRAW_NOFX);
 	if (op->kind == MULTI_OP_MOVE) {
-		int tw = render_mf_width(p->r, op->font, text, len,
-		    op->char_spacing);
+		int tw = render_mf_width(
+		    p->r, op->font, text, len, op->char_spacing);
 		int64_t steps = op->move_step_ms > 0 ? t / op->move_step_ms : 0;
 		int64_t span = (int64_t)tw + op->w, off;
 		DFBRegion clip = { x, y0 + op->y, x + op->w - 1,
 			y0 + op->y + op->h - 1 };
 		if (span <= 0)
 			return;
-		off = (steps * op->move_step_px) % span;
+		off = steps * op->move_step_px;
+		if (op->move_mode == MULTI_MOVE_LINEAR && off >= span)
+			return; /* linear: once through per showing of the page */
+		off %= span;
 		if (op->move_dir == MULTI_MOVE_LEFT)
 			x = x + op->w - (int)off;
 		else
 			x = x - tw + (int)off;
 		s->SetClip(s, &clip);
-		render_msg_string(s, f, text, len, x, y0 + op->glyph_y,
-		    op->char_spacing);
+		render_msg_string(
+		    s, f, text, len, x, y0 + op->glyph_y, op->char_spacing);
 		if (op->move_step_ms > 0)
-			p->next = render_min(p->next,
-			    op->move_step_ms - t % op->move_step_ms);
+			p->next = render_min(
+			    p->next, op->move_step_ms - t % op->move_step_ms);
 		return;
 	}
-	render_msg_string(s, f, text, len, x, y0 + op->glyph_y,
-	    op->char_spacing);
+	render_msg_string(
+	    s, f, text, len, x, y0 + op->glyph_y, op->char_spacing);
 }
 
 /* Draw msg into the zone at x0, y0 (its size was the layout's). */
 static void
-render_message(struct render_pass *p, const struct render_message *msg,
-    int x0, int y0, int w, int h)
+render_message(struct render_pass *p, const struct render_message *msg, int x0,
+    int y0, int w, int h)
 {
 	IDirectFBSurface *s = p->s;
 	const struct multi_page *pg;
@@ -1021,7 +1052,7 @@ render_message(struct render_pass *p, const struct render_message *msg,
 	DFBRegion zone = { x0, y0, x0 + w - 1, y0 + h - 1 };
 
 	pg = render_msg_page(msg->multi, p->wall_ms - msg->since_ms, &off,
-	    &next);
+	    &next, &p->msg_page_t);
 	p->next = render_min(p->next, next);
 	if (s != NULL)
 		s->SetClip(s, &zone);
@@ -1042,7 +1073,8 @@ render_message(struct render_pass *p, const struct render_message *msg,
 			    p->r->msgimage[op->graphic] >= 0) {
 				struct render_image *img =
 				    &p->r->images[p->r->msgimage[op->graphic]];
-				s->SetBlittingFlags(s, DSBLIT_BLEND_ALPHACHANNEL);
+				s->SetBlittingFlags(
+				    s, DSBLIT_BLEND_ALPHACHANNEL);
 				s->SetSrcBlendFunction(s, DSBF_ONE);
 				s->SetDstBlendFunction(s, DSBF_INVSRCALPHA);
 				s->Blit(s, img->surface, NULL, x0 + op->x,
@@ -1051,7 +1083,7 @@ render_message(struct render_pass *p, const struct render_message *msg,
 			}
 			break;
 		default:
-			render_msg_text(p, msg, op, x0, y0, plain, sizeof(plain));
+			render_msg_text(p, op, x0, y0, plain, sizeof(plain));
 			break;
 		}
 	}
@@ -1155,7 +1187,8 @@ render_walk(struct render_pass *p)
 			const struct render_message *m =
 			    render_zone_message(p, rg->zone, rg->w, rg->h);
 			if (m != NULL) {
-				render_message(p, m, rg->x, rg->y, rg->w, rg->h);
+				render_message(
+				    p, m, rg->x, rg->y, rg->w, rg->h);
 				continue;
 			}
 		}
