@@ -38,6 +38,7 @@ struct api_pending {
 	struct httpd_defer *defer;
 	char id[MSG_ID_SIZE];
 	int status; /* answer on success: 201 or 200 */
+	int removal; /* a DELETE: nothing to take back on failure */
 	char *body; /* answer body on success */
 };
 
@@ -104,7 +105,8 @@ api_auth(struct api *a, const struct httpd_req *req, struct httpd_resp *resp,
 	}
 	role = auth_check(a->auth, httpd_header(req, "Authorization"), who,
 	    size);
-	if (!write && (role != AUTH_ROLE_NONE || a->cfg->http.health_public))
+	/* Messages name their owners: reading them needs a token too. */
+	if (!write && role != AUTH_ROLE_NONE)
 		return 0;
 	if (role == AUTH_ROLE_NONE) {
 		httpd_error(resp, 401, "unauthorized",
@@ -136,6 +138,11 @@ api_body(const struct httpd_req *req, struct httpd_resp *resp)
 	char msg[160];
 	size_t end;
 
+	if (memchr(req->body, '\0', req->body_len) != NULL) {
+		json_tokener_free(tok);
+		httpd_error(resp, 400, "badJson", "the body contains a NUL byte");
+		return NULL;
+	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
 	end = json_tokener_get_parse_end(tok);
@@ -291,6 +298,11 @@ api_stored(void *arg, int status)
 	memset(&resp, 0, sizeof(resp));
 	if (status == 0) {
 		httpd_text(&resp, p->status, "application/json", p->body);
+	} else if (p->removal) {
+		/* Gone from the board; the store retries the write. */
+		httpd_error(&resp, 503, "storageError",
+		    "the message is off the board but its removal could not "
+		    "be stored yet; it may return after a restart: try again");
 	} else {
 		/* Not durable: take it back so nobody relies on it. */
 		msgstore_remove(p->api->store, p->id, NULL, NULL);
@@ -492,6 +504,7 @@ api_one(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	p = util_calloc(1, sizeof(*p));
 	p->api = a;
 	p->status = 200;
+	p->removal = 1;
 	util_strlcpy(p->id, id, sizeof(p->id));
 	p->body = util_strdup("{\"deleted\":true}");
 	if (msgstore_remove(a->store, id, api_stored, p) != 0) {

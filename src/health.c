@@ -26,6 +26,9 @@
 #include "snapshot.h"
 #include "util.h"
 
+static int health_refused(const struct health_board *b,
+    const struct httpd_req *req, struct httpd_resp *resp);
+
 const double health_render_bounds[HEALTH_RENDER_BUCKETS] = { 0.001, 0.002,
 	0.005, 0.01, 0.02, 0.05, 0.1, 0.25 };
 
@@ -315,7 +318,8 @@ health_get(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	int status;
 	char *doc = health_document(arg, util_wall_ms(), &status);
 
-	(void)req;
+	if (health_refused(arg, req, resp))
+		return;
 	resp->status = status;
 	resp->type = "application/health+json";
 	resp->body = doc;
@@ -584,7 +588,8 @@ static void
 health_metrics_get(
     const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
-	(void)req;
+	if (health_refused(arg, req, resp))
+		return;
 	resp->status = 200;
 	resp->type = "text/plain; version=0.0.4; charset=utf-8";
 	resp->body = health_metrics(arg, util_wall_ms(), &resp->len);
@@ -600,7 +605,8 @@ health_snapshot_get(
 	size_t len;
 	unsigned char *png;
 
-	(void)req;
+	if (health_refused(arg, req, resp))
+		return;
 	/*
 	 * Encoding costs a few ms on the loop thread: do it once per
 	 * presented frame, however many clients ask.
@@ -639,7 +645,8 @@ health_display_get(
 	struct json_object *ro;
 	char iso[32];
 
-	(void)req;
+	if (health_refused(arg, req, resp))
+		return;
 	if (b->render == NULL) {
 		httpd_error(resp, 503, "unavailable", "nothing rendered yet");
 		return;
@@ -660,9 +667,23 @@ static void
 health_preview_get(
     const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
-	(void)req;
+	if (health_refused(arg, req, resp))
+		return;
 	(void)arg;
 	httpd_text(resp, 200, "text/html; charset=utf-8", preview_html());
+}
+
+/* Monitoring is public unless http.health_public is false. */
+static int
+health_refused(const struct health_board *b, const struct httpd_req *req,
+    struct httpd_resp *resp)
+{
+	if (b->read_allowed == NULL ||
+	    b->read_allowed(b->ctx, httpd_header(req, "Authorization")))
+		return 0;
+	httpd_error(resp, 401, "unauthorized",
+	    "this sign's monitoring needs a bearer token");
+	return 1;
 }
 
 void

@@ -48,6 +48,8 @@ struct health_board {
 	unsigned char *png;
 	size_t png_len;
 	uint64_t png_frames;
+	/* May this request read (http.health_public, else a token)? */
+	int (*read_allowed)(void *ctx, const char *authorization);
 	/* Active operator message ids, and active messages by source. */
 	size_t (*messages)(void *ctx, const char **ids, size_t max);
 	void (*message_counts)(void *ctx, size_t counts[4]);

@@ -181,6 +181,15 @@ source_message(void *ctx, const char *zone, int w, int h, int64_t now_ms)
 	    : NULL;
 }
 
+static int
+board_read_allowed(void *ctx, const char *authorization)
+{
+	struct app *a = ctx;
+
+	return a->messages == NULL ||
+	    messages_read_allowed(a->messages, authorization);
+}
+
 static size_t
 board_messages(void *ctx, const char **ids, size_t max)
 {
@@ -411,6 +420,7 @@ board_init(struct app *a)
 	a->board.render = a->render;
 	a->board.pixels = board_pixels;
 	a->board.messages = board_messages;
+	a->board.read_allowed = board_read_allowed;
 	a->board.message_counts = board_message_counts;
 	a->board.ctx = a;
 }

@@ -405,6 +405,12 @@ messages_for_zone(void *ctx, const char *zone, int w, int h, int64_t now_ms)
 	return m->shown.multi != NULL ? &m->shown : NULL;
 }
 
+int
+messages_read_allowed(struct messages *m, const char *authorization)
+{
+	return m->api == NULL || api_read_allowed(m->api, authorization);
+}
+
 int64_t
 messages_next_change(struct messages *m, int64_t now_ms)
 {

@@ -44,6 +44,9 @@ int messages_configure(struct messages *m, const struct cfg *c,
 const struct render_message *messages_for_zone(
     void *ctx, const char *zone, int w, int h, int64_t now_ms);
 
+/* May a request with this Authorization read monitoring endpoints? */
+int messages_read_allowed(struct messages *m, const char *authorization);
+
 /* Milliseconds until a message starts or ends (INT64_MAX: none). */
 int64_t messages_next_change(struct messages *m, int64_t now_ms);
 

@@ -7,16 +7,20 @@
  * turning the answer into readable text or JSON and an exit code a script
  * can test.
  *
- * Commands live in one table (ctl_cmds); the operator message commands of
- * issue 5 are in it already and say that they are not implemented yet.
+ * Commands live in one table (ctl_cmds): status reads /health; send, list,
+ * cancel, preset and validate speak the operator API under /api/v1 (see
+ * docs/openapi.yaml).  Request bodies are built with json-c, never pasted
+ * together, and names that go into a URL path are percent-encoded.  Times
+ * given on the command line are read in the operator's local zone and sent
+ * as UTC, so the server's zone cannot shift them.
  *
  * Everything the server sends is untrusted: the body is capped at 1 MiB
  * and the request at --timeout, the document is parsed strictly (json-c
  * strict mode, UTF-8 checked, bounded depth, no trailing bytes) and
- * checked field by field against the health format before anything is
- * printed, and strings from it reach the terminal with control characters
- * replaced, so that a broken or hostile server can neither crash the
- * client nor drive the operator's terminal.
+ * checked field by field against the format it should have before
+ * anything is printed, and strings from it reach the terminal with control
+ * characters replaced, so that a broken or hostile server can neither
+ * crash the client nor drive the operator's terminal.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -31,36 +35,49 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "util.h"
 
-#define CTL_DEFAULT_SERVER "http://127.0.0.1:8080"
-#define CTL_CONF_NAME      "tafel/tafelctl.conf"
-#define CTL_BODY_MAX       ((size_t)1024 * 1024) /* bytes of an answer */
-#define CTL_TIMEOUT_S      5.0                   /* default --timeout */
-#define CTL_TIMEOUT_MAX_S  3600.0
-#define CTL_URL_MAX        2048
-#define CTL_TOKEN_MAX      1024
-#define CTL_CONF_MAX       ((size_t)64 * 1024) /* bytes of a config file */
-#define CTL_JSON_DEPTH     32
-#define CTL_ERR_LEN        1024
-#define CTL_SHOW_MAX       120 /* characters of a server string shown */
-#define CTL_KEY_SHOW_MAX   40  /* characters of a check name shown */
-#define CTL_LINES_MAX      256 /* check lines printed; more are counted */
-#define CTL_LABEL_LEN      160
-#define CTL_DETAIL_LEN     1024
-#define CTL_LABEL_COL_MAX  24 /* widest label column */
-#define CTL_DETAIL_COL_MAX 44 /* widest detail column */
+#define CTL_DEFAULT_SERVER   "http://127.0.0.1:8080"
+#define CTL_CONF_NAME        "tafel/tafelctl.conf"
+#define CTL_BODY_MAX         ((size_t)1024 * 1024) /* bytes of an answer */
+#define CTL_TIMEOUT_S        5.0                   /* default --timeout */
+#define CTL_TIMEOUT_MAX_S    3600.0
+#define CTL_URL_MAX          2048
+#define CTL_TOKEN_MAX        1024
+#define CTL_CONF_MAX         ((size_t)64 * 1024) /* bytes of a config file */
+#define CTL_JSON_DEPTH       32
+#define CTL_ERR_LEN          1024
+#define CTL_SHOW_MAX         120 /* characters of a server string shown */
+#define CTL_KEY_SHOW_MAX     40  /* characters of a check name shown */
+#define CTL_LINES_MAX        256 /* check lines printed; more are counted */
+#define CTL_LABEL_LEN        160
+#define CTL_DETAIL_LEN       1024
+#define CTL_LABEL_COL_MAX    24  /* widest label column */
+#define CTL_DETAIL_COL_MAX   44  /* widest detail column */
+#define CTL_PRIORITY_DEFAULT 100 /* send without -p; presets default so */
+#define CTL_PRIORITY_MIN     1
+#define CTL_PRIORITY_MAX     255
+#define CTL_DURATION_MAX_S   315360000LL /* ten years; the server caps lower */
+#define CTL_ID_MAX           39          /* message ids: [0-9A-Za-z_.-] */
+#define CTL_PREFIX_MIN       6   /* shortest id prefix cancel resolves */
+#define CTL_SHORT_ID         8   /* id characters in the list table */
+#define CTL_MULTI_COL_MAX    48  /* MULTI characters in the list table */
+#define CTL_CELL_MAX         20  /* zone, source, owner characters there */
+#define CTL_CARET_MAX        120 /* longest MULTI shown with a caret */
+#define CTL_CMD_OPTS_MAX     8   /* options of one command */
+#define CTL_NAME_MAX         255 /* bytes of a preset name */
 
 /* Exit codes: a script tests these. */
 enum ctl_exit {
-	CTL_EXIT_PASS = 0,
-	CTL_EXIT_WARN = 1,
-	CTL_EXIT_FAIL = 2,
-	CTL_EXIT_NOT_YET = 2, /* a command of a later issue */
-	CTL_EXIT_SERVER = 3,  /* unreachable, or an answer we cannot use */
+	CTL_EXIT_PASS = 0,    /* status: pass; other commands: done */
+	CTL_EXIT_WARN = 1,    /* status: warn */
+	CTL_EXIT_REFUSED = 1, /* the server refused the request (4xx) */
+	CTL_EXIT_FAIL = 2,    /* status: fail */
+	CTL_EXIT_SERVER = 3,  /* unreachable, 5xx, or an answer we cannot use */
 	CTL_EXIT_USAGE = 64,  /* EX_USAGE: options, arguments, config file */
 };
 
@@ -85,6 +102,7 @@ ctl_health_name(enum ctl_health h)
 enum ctl_opt_long {
 	CTL_OPT_JSON = 256,
 	CTL_OPT_TIMEOUT,
+	CTL_OPT_START,
 };
 
 struct ctl {
@@ -103,6 +121,19 @@ struct ctl_cmd {
 	int (*run)(struct ctl *c, int argc, char **argv);
 	const char *args; /* for the usage text */
 	const char *help;
+	const char *opts; /* the command's own options, usage lines */
+};
+
+/*
+ * A command's own options, parsed together with the global ones: set()
+ * takes one (its getopt character and value) and returns 0, or -1 after
+ * printing what is wrong.
+ */
+struct ctl_cmd_opts {
+	const struct option *longs; /* { NULL } terminated */
+	const char *shorts;         /* getopt letters, "p:d:" */
+	int (*set)(void *arg, int ch, const char *val);
+	void *arg;
 };
 
 static const struct option ctl_long_opts[] = {
@@ -217,17 +248,39 @@ ctl_width(const char *s)
 /* Usage and options */
 
 static int ctl_cmd_status(struct ctl *c, int argc, char **argv);
-static int ctl_cmd_later(struct ctl *c, int argc, char **argv);
+static int ctl_cmd_send(struct ctl *c, int argc, char **argv);
+static int ctl_cmd_list(struct ctl *c, int argc, char **argv);
+static int ctl_cmd_cancel(struct ctl *c, int argc, char **argv);
+static int ctl_cmd_preset(struct ctl *c, int argc, char **argv);
+static int ctl_cmd_validate(struct ctl *c, int argc, char **argv);
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "status", ctl_cmd_status, "",
-	    "the board's health: feeds, rendering, display, uptime" },
-	{ "send", ctl_cmd_later, "MULTI", "show a message (issue 5)" },
-	{ "list", ctl_cmd_later, "", "list the active messages (issue 5)" },
-	{ "cancel", ctl_cmd_later, "ID", "remove a message (issue 5)" },
-	{ "preset", ctl_cmd_later, "NAME", "activate a preset (issue 5)" },
-	{ "validate", ctl_cmd_later, "MULTI",
-	    "check MULTI text without showing it (issue 5)" },
+	    "the board's health: feeds, rendering, display, uptime", NULL },
+	{ "send", ctl_cmd_send, "[OPTIONS] MULTI",
+	    "show a message (NTCIP 1203 MULTI); prints its id",
+	    "    -p, --priority N   1..255 (default 100; the emergency "
+	    "priority, 255\n"
+	    "                       unless configured, takes the whole "
+	    "board)\n"
+	    "    -d, --duration D   how long it shows: 90 (seconds), 90s, "
+	    "30m, 2h, 1d,\n"
+	    "                       1h30m ...\n"
+	    "    -u, --until TIME   or until TIME (ISO 8601: "
+	    "2026-11-29T18:00, local\n"
+	    "                       time unless it ends in Z or an offset); "
+	    "one of\n"
+	    "                       -d and -u is needed\n"
+	    "    --start TIME       not before TIME (default: now)\n"
+	    "    -z, --zone NAME    the layout zone (default: the default "
+	    "zone)\n" },
+	{ "list", ctl_cmd_list, "", "the messages on the board", NULL },
+	{ "cancel", ctl_cmd_cancel, "ID",
+	    "remove a message (its id, or its first 6+ characters)", NULL },
+	{ "preset", ctl_cmd_preset, "NAME",
+	    "show a preset of the configuration; prints its id", NULL },
+	{ "validate", ctl_cmd_validate, "[-z ZONE] MULTI",
+	    "check MULTI, show nothing: 'ok N pages' or the error", NULL },
 };
 
 #define CTL_NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -237,7 +290,8 @@ ctl_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: tafelctl [-s URL] [-t TOKEN] [-c FILE] [--json] "
-	    "[--timeout S] COMMAND [ARGS]\n"
+	    "[--timeout S]\n"
+	    "                COMMAND [ARGS]\n"
 	    "\n"
 	    "commands:\n");
 	for (size_t i = 0; i < CTL_NCMDS; i++) {
@@ -245,9 +299,16 @@ ctl_usage(FILE *f)
 
 		snprintf(head, sizeof(head), "%s %s", ctl_cmds[i].name,
 		    ctl_cmds[i].args);
-		fprintf(f, "  %-15s %s\n", head, ctl_cmds[i].help);
+		if (strlen(head) > 22)
+			fprintf(f, "  %s\n  %-22s %s\n", head, "",
+			    ctl_cmds[i].help);
+		else
+			fprintf(f, "  %-22s %s\n", head, ctl_cmds[i].help);
+		if (ctl_cmds[i].opts != NULL)
+			fputs(ctl_cmds[i].opts, f);
 	}
 	fprintf(f,
+	    "A MULTI or name that starts with '-' goes after '--'.\n"
 	    "\n"
 	    "options (before or after the command):\n"
 	    "  -s, --server URL  tafeld's base URL (else $TAFEL_SERVER, the "
@@ -263,14 +324,18 @@ ctl_usage(FILE *f)
 	    "/" CTL_CONF_NAME ";\n"
 	    "                    the first that exists; lines "
 	    "'server = URL', 'token = T')\n"
-	    "  --json            print the server's JSON document\n"
+	    "  --json            print the server's JSON document (error "
+	    "documents too)\n"
 	    "  --timeout S       give up after S seconds (default 5)\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     print the version\n"
 	    "\n"
-	    "exit status: 0 pass, 1 warn, 2 fail, 3 server unreachable or "
-	    "bad answer,\n"
-	    "64 usage or config file error\n");
+	    "exit status: status: 0 pass, 1 warn, 2 fail; the other "
+	    "commands: 0 done,\n"
+	    "1 refused by the server (HTTP 4xx: the message says why); all: "
+	    "3 server\n"
+	    "unreachable, failing (HTTP 5xx) or a bad answer, 64 usage or "
+	    "config file error\n");
 }
 
 static int
@@ -353,21 +418,37 @@ ctl_set_token(struct ctl *c, const char *token, char *err, size_t errlen)
 }
 
 /*
- * Options, before the command or after it: getopt_long stops at the first
- * argument ('+'), so the command name and its arguments are never taken
- * for options; main calls this again on the command's own argv.  *first is
- * the index of the first non-option.  -1 means exit with *code.
+ * Options, before the command or after it.  Before the command getopt_long
+ * stops at the first argument ('+'), so the command name and its arguments
+ * are never taken for options; main calls this again on the command's own
+ * argv with the command's options (cmd, may be NULL), and there options may
+ * follow the arguments ("validate MULTI --zone z").  *first is the index
+ * of the first non-option.  -1 means exit with *code.
  */
 static int
-ctl_opts(struct ctl *c, int argc, char **argv, int *first, int *code)
+ctl_opts(struct ctl *c, int argc, char **argv, const struct ctl_cmd_opts *cmd,
+    int *first, int *code)
 {
-	char err[CTL_ERR_LEN];
+	struct option longs[sizeof(ctl_long_opts) / sizeof(ctl_long_opts[0]) +
+	    CTL_CMD_OPTS_MAX];
+	char err[CTL_ERR_LEN], shorts[64];
+	size_t n = 0;
 	int ch;
 
+	for (const struct option *o = ctl_long_opts; o->name != NULL; o++)
+		longs[n++] = *o;
+	for (const struct option *o = cmd != NULL ? cmd->longs : NULL;
+	     o != NULL && o->name != NULL; o++) {
+		if (n + 1 == sizeof(longs) / sizeof(longs[0]))
+			log_fatal("tafelctl: too many options");
+		longs[n++] = *o;
+	}
+	memset(&longs[n], 0, sizeof(longs[n]));
+	snprintf(shorts, sizeof(shorts), "%s:s:t:c:hV%s",
+	    cmd != NULL ? "" : "+", cmd != NULL ? cmd->shorts : "");
 	optind = 0; /* glibc: start over on a new argv */
 	opterr = 0; /* our messages, which name tafelctl */
-	while ((ch = getopt_long(
-		    argc, argv, "+:s:t:c:hV", ctl_long_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (ctl_set_server(c, optarg, err, sizeof(err)) == -1) {
@@ -406,13 +487,17 @@ ctl_opts(struct ctl *c, int argc, char **argv, int *first, int *code)
 		case ':':
 			ctl_err("option '%s' needs a value", argv[optind - 1]);
 			goto usage;
-		default:
+		case '?':
 			if (optopt != 0)
 				ctl_err("unknown option '-%c'", optopt);
 			else
 				ctl_err(
 				    "unknown option '%s'", argv[optind - 1]);
 			goto usage;
+		default:
+			if (cmd == NULL || cmd->set(cmd->arg, ch, optarg) != 0)
+				goto usage;
+			break;
 		}
 	}
 	*first = optind;
@@ -620,17 +705,32 @@ ctl_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 #define CTL_SETOPT(h, opt, val) \
 	(curl_easy_setopt((h), (opt), (val)) == CURLE_OK)
 
+static void
+ctl_header(struct curl_slist **hdrs, const char *line)
+{
+	struct curl_slist *h = curl_slist_append(*hdrs, line);
+
+	if (h == NULL)
+		log_fatal("out of memory");
+	*hdrs = h;
+}
+
 /*
- * GET url into r.  The token goes in an Authorization header, never in the
- * URL; redirects are not followed (the header must not travel elsewhere).
+ * One request: method ("GET", "POST", "DELETE") on url, with a JSON body
+ * for POST (NULL: an empty body), the answer in r.  The token goes in an
+ * Authorization header, never in the URL; redirects are not followed (the
+ * header must not travel elsewhere); the path goes out as built, since
+ * its parts are percent-encoded already and "." must not be folded away.
  */
 static int
-ctl_get(const struct ctl *c, const char *url, struct ctl_resp *r, char *err,
+ctl_request(const struct ctl *c, const char *method, const char *url,
+    const char *accept, const char *body, struct ctl_resp *r, char *err,
     size_t errlen)
 {
-	char cerr[CURL_ERROR_SIZE], auth[CTL_TOKEN_MAX + 32];
-	struct curl_slist *hdrs = NULL, *h;
+	char cerr[CURL_ERROR_SIZE], hdr[CTL_TOKEN_MAX + 32];
+	struct curl_slist *hdrs = NULL;
 	const char *type = NULL;
+	int post = strcmp(method, "POST") == 0;
 	CURLcode rc;
 	CURL *curl;
 	int ok;
@@ -643,21 +743,26 @@ ctl_get(const struct ctl *c, const char *url, struct ctl_resp *r, char *err,
 		snprintf(err, errlen, "cannot start libcurl");
 		return -1;
 	}
-	hdrs = curl_slist_append(
-	    NULL, "Accept: application/health+json, application/json");
-	if (hdrs == NULL)
-		log_fatal("out of memory");
+	snprintf(hdr, sizeof(hdr), "Accept: %s", accept);
+	ctl_header(&hdrs, hdr);
+	if (post) {
+		/*
+		 * JSON, or no Content-Type at all for an empty body; and no
+		 * "Expect: 100-continue" round trip for a long MULTI.
+		 */
+		ctl_header(&hdrs,
+		    body != NULL ? "Content-Type: application/json" :
+				   "Content-Type:");
+		ctl_header(&hdrs, "Expect:");
+	}
 	if (c->token[0] != '\0') {
 		snprintf(
-		    auth, sizeof(auth), "Authorization: Bearer %s", c->token);
-		h = curl_slist_append(hdrs, auth);
-		explicit_bzero(auth, sizeof(auth));
-		if (h == NULL)
-			log_fatal("out of memory");
-		hdrs = h;
+		    hdr, sizeof(hdr), "Authorization: Bearer %s", c->token);
+		ctl_header(&hdrs, hdr);
+		explicit_bzero(hdr, sizeof(hdr));
 	}
 	ok = CTL_SETOPT(curl, CURLOPT_URL, url) &&
-	    CTL_SETOPT(curl, CURLOPT_HTTPGET, 1L) &&
+	    CTL_SETOPT(curl, CURLOPT_PATH_AS_IS, 1L) &&
 	    CTL_SETOPT(curl, CURLOPT_NOSIGNAL, 1L) &&
 	    CTL_SETOPT(curl, CURLOPT_PROTOCOLS_STR, "http,https") &&
 	    CTL_SETOPT(curl, CURLOPT_FOLLOWLOCATION, 0L) &&
@@ -670,6 +775,16 @@ ctl_get(const struct ctl *c, const char *url, struct ctl_resp *r, char *err,
 	    CTL_SETOPT(curl, CURLOPT_ERRORBUFFER, cerr) &&
 	    CTL_SETOPT(curl, CURLOPT_USERAGENT, "tafelctl/" TAFEL_VERSION) &&
 	    CTL_SETOPT(curl, CURLOPT_HTTPHEADER, hdrs);
+	if (ok && post)
+		ok = CTL_SETOPT(curl, CURLOPT_POST, 1L) &&
+		    CTL_SETOPT(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+			(curl_off_t)(body != NULL ? strlen(body) : 0)) &&
+		    CTL_SETOPT(
+			curl, CURLOPT_POSTFIELDS, body != NULL ? body : "");
+	else if (ok)
+		ok = CTL_SETOPT(curl, CURLOPT_HTTPGET, 1L) &&
+		    (strcmp(method, "GET") == 0 ||
+			CTL_SETOPT(curl, CURLOPT_CUSTOMREQUEST, method));
 	if (!ok) {
 		snprintf(err, errlen, "libcurl refused an option (%s)",
 		    curl_version());
@@ -697,6 +812,14 @@ fail:
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(curl);
 	return -1;
+}
+
+static int
+ctl_get(const struct ctl *c, const char *url, struct ctl_resp *r, char *err,
+    size_t errlen)
+{
+	return ctl_request(c, "GET", url,
+	    "application/health+json, application/json", NULL, r, err, errlen);
 }
 
 /*
@@ -1473,30 +1596,963 @@ ctl_print_health(
 }
 
 /* ------------------------------------------------------------------ */
-/* Commands */
+/* The operator API: arguments */
+
+/* Commands without options of their own still take the global ones. */
+static const struct option ctl_no_opts[] = { { NULL, 0, NULL, 0 } };
+static const struct ctl_cmd_opts ctl_plain_opts = { ctl_no_opts, "", NULL,
+	NULL };
+
+/* Strict UTF-8 (no overlong forms, surrogates or code points > U+10FFFF). */
+static int
+ctl_utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		uint32_t cp;
+		int n;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			n = 3;
+			cp = *p & 0x07;
+		} else {
+			return 0;
+		}
+		for (int k = 1; k <= n; k++) {
+			if ((p[k] & 0xc0) != 0x80)
+				return 0; /* also stops at the NUL */
+			cp = cp << 6 | (p[k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* A message id as the server makes them: 1..39 of [0-9A-Za-z_.-]. */
+static int
+ctl_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= CTL_ID_MAX &&
+	    strspn(s,
+		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz_.-") == n;
+}
+
+/* An integer in min..max, all of arg. */
+static int
+ctl_parse_int(const char *arg, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * A duration: plain seconds ("90") or numbers with units, largest first,
+ * each unit once ("90s", "30m", "2h", "1d", "1h30m").  1 s .. ten years;
+ * the server has the real limit (messages.max_duration_s).
+ */
+static int
+ctl_parse_duration(const char *arg, long long *secs)
+{
+	static const char units[] = "dhms";
+	static const long long unit_s[] = { 86400, 3600, 60, 1 };
+	const char *p = arg;
+	long long total = 0;
+	size_t next = 0; /* units before this one are used up */
+
+	if (*p >= '0' && *p <= '9' &&
+	    ctl_parse_int(arg, 1, CTL_DURATION_MAX_S, secs) == 0)
+		return 0;
+	while (*p != '\0') {
+		long long n = 0;
+		const char *u;
+		int digits = 0;
+
+		for (; *p >= '0' && *p <= '9'; p++, digits++) {
+			n = n * 10 + (*p - '0');
+			if (n > CTL_DURATION_MAX_S)
+				return -1;
+		}
+		if (digits == 0 || *p == '\0' ||
+		    (u = strchr(units + next, *p)) == NULL)
+			return -1;
+		next = (size_t)(u - units) + 1;
+		total += n * unit_s[u - units];
+		if (total > CTL_DURATION_MAX_S)
+			return -1;
+		p++;
+	}
+	if (total < 1)
+		return -1;
+	*secs = total;
+	return 0;
+}
+
+/*
+ * An ISO 8601 time from the command line, read in the local zone unless
+ * it names one, as UTC text for the server.
+ */
+static int
+ctl_parse_time(const char *arg, char *out, size_t size)
+{
+	struct tm tm;
+	time_t t;
+	int64_t ms;
+	char base[32];
+
+	if (util_parse_iso8601(arg, &ms) != 0)
+		return -1;
+	t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		return -1;
+	if (ms % 1000 != 0)
+		snprintf(out, size, "%s.%03dZ", base,
+		    (int)(((ms % 1000) + 1000) % 1000));
+	else
+		snprintf(out, size, "%sZ", base);
+	return 0;
+}
+
+/* A time from the server for the table: local "2026-11-29 18:00". */
+static void
+ctl_local_time(const char *iso, char *out, size_t size)
+{
+	struct tm tm;
+	int64_t ms;
+	time_t t;
+
+	if (iso == NULL || util_parse_iso8601(iso, &ms) != 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, size, "?");
+}
+
+/* A command-line value in an error message, harmless and short. */
+#define CTL_ARG_SHOW(buf, arg) ctl_show((buf), sizeof(buf), (arg), 40)
+
+/* ------------------------------------------------------------------ */
+/* The operator API: requests and answers */
+
+/* What an error document says: {"error": {"code", "message", ...}}. */
+struct ctl_api_error {
+	char code[CTL_KEY_SHOW_MAX * 4 + 4];
+	char message[CTL_SHOW_MAX * 4 + 4];
+	long long multi_error; /* NTCIP multiSyntaxError; -1: none */
+	long long position;    /* code point offset in the MULTI; -1: none */
+};
+
+/* 0 when doc is an error document; e gets what it says, made printable. */
+static int
+ctl_error_of(struct json_object *doc, struct ctl_api_error *e)
+{
+	struct json_object *o, *v;
+	const char *s;
+
+	memset(e, 0, sizeof(*e));
+	e->multi_error = e->position = -1;
+	o = json_object_is_type(doc, json_type_object) ?
+	    ctl_member(doc, "error") :
+	    NULL;
+	if (!json_object_is_type(o, json_type_object))
+		return -1;
+	if ((s = ctl_string(o, "code")) != NULL)
+		ctl_show(e->code, sizeof(e->code), s, CTL_KEY_SHOW_MAX);
+	if ((s = ctl_string(o, "message")) != NULL)
+		ctl_show(e->message, sizeof(e->message), s, CTL_SHOW_MAX);
+	v = ctl_member(o, "multi_error");
+	if (json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0)
+		e->multi_error = json_object_get_int64(v);
+	v = ctl_member(o, "position");
+	if (json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0)
+		e->position = json_object_get_int64(v);
+	return 0;
+}
 
 /* The message of a JSON error body ({"error": {"message"}}), if any. */
 static void
 ctl_error_message(const struct ctl_resp *r, char *out, size_t size)
 {
 	char err[CTL_ERR_LEN];
-	struct json_object *doc, *e;
-	const char *msg;
+	struct ctl_api_error e;
+	struct json_object *doc;
 
 	out[0] = '\0';
 	doc = ctl_parse_json(r->body, r->len, err, sizeof(err));
-	if (doc == NULL)
-		return;
-	e = json_object_is_type(doc, json_type_object) ?
-	    ctl_member(doc, "error") :
-	    NULL;
-	msg = json_object_is_type(e, json_type_object) ?
-	    ctl_string(e, "message") :
-	    NULL;
-	if (msg != NULL)
-		ctl_show(out, size, msg, CTL_SHOW_MAX);
+	if (doc != NULL && ctl_error_of(doc, &e) == 0)
+		util_strlcpy(out, e.message, size);
 	json_object_put(doc);
 }
+
+static void
+ctl_print_json(struct json_object *doc)
+{
+	printf("%s\n",
+	    json_object_to_json_string_ext(doc,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/*
+ * The MULTI again with a caret under the character at pos, when it is
+ * short and plain enough for the caret to land in the right column.
+ */
+static void
+ctl_caret(FILE *f, const char *multi, long long pos)
+{
+	char shown[CTL_CARET_MAX * 4 + 4];
+
+	if (multi == NULL || pos < 0)
+		return;
+	ctl_show(shown, sizeof(shown), multi, CTL_CARET_MAX);
+	if (strcmp(shown, multi) != 0 || (size_t)pos > ctl_width(shown))
+		return; /* cut, or control characters in it */
+	fprintf(f, "  %s\n  %*s^\n", shown, (int)pos, "");
+}
+
+/* "error unsupportedTag 3 at 5: message", as tafeld multi-check says. */
+static void
+ctl_multi_error_line(const struct ctl_api_error *e, char *out, size_t size)
+{
+	snprintf(out, size, "error %s %lld at %lld%s%s",
+	    e->code[0] != '\0' ? e->code : "?", e->multi_error, e->position,
+	    e->message[0] != '\0' ? ": " : "", e->message);
+}
+
+/*
+ * Say on stderr why a request did not succeed: the HTTP status and the
+ * server's words, and how to get a token when that is the problem; with
+ * --json the server's error document goes to stdout as well.  The exit
+ * code: refused (4xx) or the server's trouble (anything else).
+ */
+static int
+ctl_say_failed(const struct ctl *c, const char *method, const char *url,
+    long status, struct json_object *edoc, const char *multi)
+{
+	struct ctl_api_error e;
+	char line[CTL_SHOW_MAX * 8 + 64];
+	int have = edoc != NULL && ctl_error_of(edoc, &e) == 0;
+
+	if (c->json && have)
+		ctl_print_json(edoc);
+	if (status >= 300 && status < 400) {
+		ctl_err("%s %s: HTTP %ld (redirects are not followed: give "
+			"the final URL)",
+		    method, url, status);
+	} else if (have && e.multi_error >= 0 && e.position >= 0) {
+		ctl_multi_error_line(&e, line, sizeof(line));
+		ctl_err("%s %s: HTTP %ld: %s", method, url, status, line);
+		ctl_caret(stderr, multi, e.position);
+	} else if (have) {
+		ctl_err("%s %s: HTTP %ld%s%s%s%s%s", method, url, status,
+		    e.code[0] != '\0' ? " (" : "", e.code,
+		    e.code[0] != '\0' ? ")" : "",
+		    e.message[0] != '\0' ? ": " : "", e.message);
+	} else {
+		ctl_err("%s %s: HTTP %ld", method, url, status);
+	}
+	if (status == 401 && c->token[0] == '\0')
+		ctl_err("this needs a token: give it with -t, TAFEL_TOKEN or "
+			"'token =' in the config file");
+	else if (status == 401)
+		ctl_err("the token was not accepted: check -t, TAFEL_TOKEN "
+			"or 'token =' in the config file");
+	else if (status == 403)
+		ctl_err("this needs an operator token (this one may only "
+			"read): -t, TAFEL_TOKEN or 'token =' in the config "
+			"file");
+	return status >= 400 && status < 500 ? CTL_EXIT_REFUSED :
+					       CTL_EXIT_SERVER;
+}
+
+/* The answer of ctl_api. */
+struct ctl_answer {
+	long status;
+	struct json_object *doc; /* the JSON object answered, or NULL */
+	char url[CTL_URL_MAX + 512];
+};
+
+/*
+ * One request to the API: method on path (below the server), body a JSON
+ * object or NULL.  0 when the server did it (2xx; ans->doc is the JSON
+ * object it answered, NULL for 204 No Content).  Otherwise the exit code
+ * after saying why on stderr, except for the status `quiet` (404, 422, or
+ * 0 for none), which comes back unsaid as CTL_EXIT_REFUSED with the error
+ * document, if any, in ans->doc for the caller to deal with.  multi, if
+ * not NULL, is shown under a MULTI error.
+ */
+static int
+ctl_api(const struct ctl *c, const char *method, const char *path,
+    struct json_object *body, const char *multi, long quiet,
+    struct ctl_answer *ans)
+{
+	char err[CTL_ERR_LEN], perr[CTL_ERR_LEN], type[64 + 4];
+	struct json_object *doc = NULL;
+	struct ctl_resp r;
+	int code = 0;
+
+	memset(ans, 0, sizeof(*ans));
+	snprintf(ans->url, sizeof(ans->url), "%s%s", c->server, path);
+	if (ctl_request(c, method, ans->url, "application/json",
+		body != NULL ? json_object_to_json_string_ext(body,
+				   JSON_C_TO_STRING_PLAIN |
+				       JSON_C_TO_STRING_NOSLASHESCAPE) :
+			       NULL,
+		&r, err, sizeof(err)) == -1) {
+		ctl_err("cannot reach %s: %s", ans->url, err);
+		free(r.body);
+		return CTL_EXIT_SERVER;
+	}
+	ans->status = r.status;
+	if (r.type[0] == '\0' || strcasestr(r.type, "json") != NULL)
+		doc = ctl_parse_json(r.body, r.len, perr, sizeof(perr));
+	if (r.status < 200 || r.status >= 300) {
+		if (r.status == quiet) {
+			ans->doc = doc;
+			free(r.body);
+			return CTL_EXIT_REFUSED;
+		}
+		code =
+		    ctl_say_failed(c, method, ans->url, r.status, doc, multi);
+		json_object_put(doc);
+		free(r.body);
+		return code;
+	}
+	if (r.len == 0 && r.status == 204) {
+		free(r.body);
+		return 0;
+	}
+	if (r.type[0] != '\0' && strcasestr(r.type, "json") == NULL) {
+		ctl_show(type, sizeof(type), r.type, 64);
+		ctl_err("%s %s: HTTP %ld with Content-Type %s, not JSON",
+		    method, ans->url, r.status, type);
+		code = CTL_EXIT_SERVER;
+	} else if (doc == NULL) {
+		ctl_err("%s %s: bad answer: %s", method, ans->url, perr);
+		code = CTL_EXIT_SERVER;
+	} else if (!json_object_is_type(doc, json_type_object)) {
+		ctl_err("%s %s: bad answer: want an object, got %s", method,
+		    ans->url, json_type_to_name(json_object_get_type(doc)));
+		code = CTL_EXIT_SERVER;
+	}
+	free(r.body);
+	if (code != 0) {
+		json_object_put(doc);
+		return code;
+	}
+	ans->doc = doc;
+	return 0;
+}
+
+/* The fields of a message the client knows; others are left alone. */
+static const struct ctl_field ctl_msg_fields[] = {
+	{ "id", CTL_W_STRING, 1 },
+	{ "multi", CTL_W_STRING, 0 },
+	{ "priority", CTL_W_COUNT, 0 },
+	{ "start", CTL_W_TIME, 0 },
+	{ "end", CTL_W_TIME, 0 }, /* null: until cancelled */
+	{ "zone", CTL_W_STRING, 0 },
+	{ "source", CTL_W_STRING, 0 },
+	{ "owner", CTL_W_STRING, 0 },
+	{ "created", CTL_W_TIME, 0 },
+	{ "active", CTL_W_BOOL, 0 },
+	{ NULL, CTL_W_ANY, 0 },
+};
+
+/* Check one message object; its id must be one the server could make. */
+static void
+ctl_check_msg(struct json_object *m, const char *path, struct util_errs *errs)
+{
+	const char *id;
+	char shown[48];
+
+	if (!json_object_is_type(m, json_type_object)) {
+		util_errs_add(errs, "%s: want an object, got %s", path,
+		    json_type_to_name(json_object_get_type(m)));
+		return;
+	}
+	ctl_check_fields(m, ctl_msg_fields, path, errs);
+	id = ctl_string(m, "id");
+	if (id != NULL && !ctl_id_ok(id)) {
+		ctl_show(shown, sizeof(shown), id, 40);
+		util_errs_add(errs, "%s%sid: \"%s\" is not a message id", path,
+		    path[0] != '\0' ? "." : "", shown);
+	}
+}
+
+/* 0, or CTL_EXIT_SERVER after listing what is wrong with the answer. */
+static int
+ctl_report(const char *method, const char *url, const char *what,
+    const struct util_errs *errs)
+{
+	if (util_errs_count(errs) == 0)
+		return 0;
+	ctl_err("%s %s: bad answer, not %s:", method, url, what);
+	for (size_t i = 0; i < errs->n; i++)
+		fprintf(stderr, "  %s\n", errs->msg[i]);
+	if (errs->dropped > 0)
+		fprintf(stderr, "  ... and %zu more\n", errs->dropped);
+	return CTL_EXIT_SERVER;
+}
+
+/*
+ * A message the server made (send, preset): its id on stdout, or with
+ * --json the whole answer.
+ */
+static int
+ctl_print_made(
+    const struct ctl *c, const char *method, const struct ctl_answer *ans)
+{
+	struct util_errs errs;
+	int code;
+
+	memset(&errs, 0, sizeof(errs));
+	if (ans->doc == NULL)
+		util_errs_add(&errs, "an empty answer");
+	else
+		ctl_check_msg(ans->doc, "", &errs);
+	code = ctl_report(method, ans->url, "a message", &errs);
+	if (code != 0)
+		return code;
+	if (c->json)
+		ctl_print_json(ans->doc);
+	else
+		printf("%s\n", ctl_string(ans->doc, "id"));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The operator API: commands */
+
+struct ctl_send_args {
+	long long priority;
+	long long duration_s; /* 0: not given */
+	char until[64];       /* UTC ISO 8601, "" when not given */
+	char start[64];
+	const char *zone; /* NULL: the default zone */
+};
+
+enum ctl_send_opt {
+	CTL_SEND_PRIORITY = 'p',
+	CTL_SEND_DURATION = 'd',
+	CTL_SEND_UNTIL = 'u',
+	CTL_SEND_ZONE = 'z',
+};
+
+static const struct option ctl_send_longs[] = {
+	{ "priority", required_argument, NULL, CTL_SEND_PRIORITY },
+	{ "duration", required_argument, NULL, CTL_SEND_DURATION },
+	{ "until", required_argument, NULL, CTL_SEND_UNTIL },
+	{ "start", required_argument, NULL, CTL_OPT_START },
+	{ "zone", required_argument, NULL, CTL_SEND_ZONE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option ctl_zone_longs[] = {
+	{ "zone", required_argument, NULL, CTL_SEND_ZONE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+ctl_zone_opt(const char **zone, const char *val)
+{
+	char shown[48];
+
+	if (!ctl_utf8_ok(val)) {
+		CTL_ARG_SHOW(shown, val);
+		ctl_err("-z: '%s' is not UTF-8 text", shown);
+		return -1;
+	}
+	*zone = val;
+	return 0;
+}
+
+static int
+ctl_send_opt(void *arg, int ch, const char *val)
+{
+	struct ctl_send_args *a = arg;
+	char shown[48];
+
+	CTL_ARG_SHOW(shown, val);
+	switch (ch) {
+	case CTL_SEND_PRIORITY:
+		if (ctl_parse_int(val, CTL_PRIORITY_MIN, CTL_PRIORITY_MAX,
+			&a->priority) == 0)
+			return 0;
+		ctl_err("-p: '%s' is not a priority in %d..%d", shown,
+		    CTL_PRIORITY_MIN, CTL_PRIORITY_MAX);
+		return -1;
+	case CTL_SEND_DURATION:
+		if (ctl_parse_duration(val, &a->duration_s) == 0)
+			return 0;
+		ctl_err("-d: '%s' is not a duration like 90, 90s, 30m, 2h, "
+			"1d or 1h30m",
+		    shown);
+		return -1;
+	case CTL_SEND_UNTIL:
+	case CTL_OPT_START:
+		if (ctl_parse_time(val,
+			ch == CTL_SEND_UNTIL ? a->until : a->start,
+			sizeof(a->until)) == 0)
+			return 0;
+		ctl_err("%s: '%s' is not an ISO 8601 time like "
+			"2026-11-29T18:00 or 2026-11-29T18:00:00+01:00",
+		    ch == CTL_SEND_UNTIL ? "-u" : "--start", shown);
+		return -1;
+	case CTL_SEND_ZONE:
+		return ctl_zone_opt(&a->zone, val);
+	default:
+		return -1;
+	}
+}
+
+/* The one argument a command takes (MULTI, ID, NAME); NULL: usage. */
+static const char *
+ctl_one_arg(int argc, char **argv, int first, const char *what)
+{
+	if (first >= argc) {
+		ctl_err("%s: %s is missing", argv[0], what);
+		return NULL;
+	}
+	if (first + 1 < argc) {
+		ctl_err("%s takes one %s; quote it if it has spaces", argv[0],
+		    what);
+		return NULL;
+	}
+	return argv[first];
+}
+
+static const char *
+ctl_multi_arg(int argc, char **argv, int first)
+{
+	const char *multi = ctl_one_arg(argc, argv, first, "MULTI");
+
+	if (multi != NULL && !ctl_utf8_ok(multi)) {
+		ctl_err("%s: MULTI is not UTF-8 text", argv[0]);
+		return NULL;
+	}
+	return multi;
+}
+
+static int
+ctl_cmd_send(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_send_args a = { .priority = CTL_PRIORITY_DEFAULT };
+	const struct ctl_cmd_opts opts = { ctl_send_longs,
+		"p:d:u:z:", ctl_send_opt, &a };
+	struct json_object *body;
+	struct ctl_answer ans;
+	const char *multi;
+	int first, code;
+
+	if (ctl_opts(c, argc, argv, &opts, &first, &code) == -1)
+		return code;
+	if ((multi = ctl_multi_arg(argc, argv, first)) == NULL)
+		return CTL_EXIT_USAGE;
+	if ((a.duration_s > 0) == (a.until[0] != '\0')) {
+		ctl_err("send: say how long the message shows: -d DURATION "
+			"or -u TIME (one of them)");
+		return CTL_EXIT_USAGE;
+	}
+	if (ctl_resolve(c) == -1)
+		return CTL_EXIT_USAGE;
+	body = json_object_new_object();
+	json_object_object_add(body, "multi", json_object_new_string(multi));
+	json_object_object_add(
+	    body, "priority", json_object_new_int64(a.priority));
+	if (a.duration_s > 0)
+		json_object_object_add(
+		    body, "duration_s", json_object_new_int64(a.duration_s));
+	else
+		json_object_object_add(
+		    body, "end", json_object_new_string(a.until));
+	if (a.start[0] != '\0')
+		json_object_object_add(
+		    body, "start", json_object_new_string(a.start));
+	if (a.zone != NULL)
+		json_object_object_add(
+		    body, "zone", json_object_new_string(a.zone));
+	code = ctl_api(c, "POST", "/api/v1/messages", body, multi, 0, &ans);
+	json_object_put(body);
+	if (code == 0)
+		code = ctl_print_made(c, "POST", &ans);
+	json_object_put(ans.doc);
+	return code;
+}
+
+/* One line of the list table, every cell printable. */
+struct ctl_row {
+	char id[CTL_SHORT_ID + 1];
+	char priority[16];
+	char zone[CTL_CELL_MAX * 4 + 4];
+	char source[CTL_CELL_MAX * 4 + 4];
+	char owner[CTL_CELL_MAX * 4 + 4];
+	char until[32];
+	char active[8];
+	char multi[CTL_MULTI_COL_MAX * 4 + 4];
+};
+
+#define CTL_COLS 7 /* MULTI, the last, is not padded */
+
+static void
+ctl_cell(
+    char *out, size_t size, struct json_object *m, const char *name, size_t max)
+{
+	const char *s = ctl_string(m, name);
+
+	ctl_show(out, size, s != NULL && s[0] != '\0' ? s : "-", max);
+}
+
+static void
+ctl_row(struct json_object *m, struct ctl_row *r)
+{
+	struct json_object *prio = ctl_member(m, "priority");
+	struct json_object *active = ctl_member(m, "active");
+
+	/* Checked: an id of [0-9A-Za-z_.-]. */
+	snprintf(r->id, sizeof(r->id), "%s", ctl_string(m, "id"));
+	if (prio != NULL)
+		snprintf(r->priority, sizeof(r->priority), "%lld",
+		    (long long)json_object_get_int64(prio));
+	else
+		snprintf(r->priority, sizeof(r->priority), "-");
+	ctl_cell(r->zone, sizeof(r->zone), m, "zone", CTL_CELL_MAX);
+	ctl_cell(r->source, sizeof(r->source), m, "source", CTL_CELL_MAX);
+	ctl_cell(r->owner, sizeof(r->owner), m, "owner", CTL_CELL_MAX);
+	ctl_local_time(ctl_string(m, "end"), r->until, sizeof(r->until));
+	snprintf(r->active, sizeof(r->active), "%s",
+	    active == NULL                      ? "-" :
+		json_object_get_boolean(active) ? "yes" :
+						  "no");
+	ctl_cell(r->multi, sizeof(r->multi), m, "multi", CTL_MULTI_COL_MAX);
+}
+
+static void
+ctl_print_rows(const struct ctl_row *rows, size_t n)
+{
+	static const struct ctl_row head = { "ID", "PRIO", "ZONE", "SOURCE",
+		"OWNER", "UNTIL", "ACTIVE", "MULTI" };
+	size_t w[CTL_COLS] = { 0 };
+
+	for (size_t i = 0; i <= n; i++) {
+		const struct ctl_row *r = i < n ? &rows[i] : &head;
+		const char *cells[CTL_COLS] = { r->id, r->priority, r->zone,
+			r->source, r->owner, r->until, r->active };
+
+		for (size_t k = 0; k < CTL_COLS; k++)
+			if (ctl_width(cells[k]) > w[k])
+				w[k] = ctl_width(cells[k]);
+	}
+	for (size_t i = 0; i <= n; i++) {
+		const struct ctl_row *r = i == 0 ? &head : &rows[i - 1];
+		const char *cells[CTL_COLS] = { r->id, r->priority, r->zone,
+			r->source, r->owner, r->until, r->active };
+
+		for (size_t k = 0; k < CTL_COLS; k++) {
+			/* Numbers to the right, words to the left. */
+			if (k == 1)
+				ctl_pad(ctl_width(cells[k]), w[k]);
+			fputs(cells[k], stdout);
+			if (k != 1)
+				ctl_pad(ctl_width(cells[k]), w[k]);
+			fputs("  ", stdout);
+		}
+		printf("%s\n", r->multi);
+	}
+}
+
+/* GET the messages: 0 with the checked "messages" array borrowed from doc. */
+static int
+ctl_get_messages(
+    const struct ctl *c, struct ctl_answer *ans, struct json_object **list)
+{
+	struct util_errs errs;
+	int code;
+
+	code = ctl_api(c, "GET", "/api/v1/messages", NULL, NULL, 0, ans);
+	if (code != 0)
+		return code;
+	memset(&errs, 0, sizeof(errs));
+	*list = ans->doc != NULL ? ctl_member(ans->doc, "messages") : NULL;
+	if (!json_object_is_type(*list, json_type_array)) {
+		util_errs_add(&errs, "messages: want an array");
+	} else {
+		for (size_t i = 0; i < json_object_array_length(*list); i++) {
+			char path[32];
+
+			snprintf(path, sizeof(path), "messages[%zu]", i);
+			ctl_check_msg(
+			    json_object_array_get_idx(*list, i), path, &errs);
+		}
+	}
+	return ctl_report("GET", ans->url, "a message list", &errs);
+}
+
+static int
+ctl_cmd_list(struct ctl *c, int argc, char **argv)
+{
+	struct json_object *list;
+	struct ctl_answer ans;
+	struct ctl_row *rows;
+	int first, code;
+	size_t n;
+
+	if (ctl_opts(c, argc, argv, &ctl_plain_opts, &first, &code) == -1)
+		return code;
+	if (first < argc) {
+		ctl_err("list takes no arguments");
+		return CTL_EXIT_USAGE;
+	}
+	if (ctl_resolve(c) == -1)
+		return CTL_EXIT_USAGE;
+	code = ctl_get_messages(c, &ans, &list);
+	if (code != 0) {
+		json_object_put(ans.doc);
+		return code;
+	}
+	if (c->json) {
+		ctl_print_json(ans.doc);
+		json_object_put(ans.doc);
+		return 0;
+	}
+	n = json_object_array_length(list);
+	if (n == 0) {
+		printf("no messages\n");
+		json_object_put(ans.doc);
+		return 0;
+	}
+	rows = util_calloc(n, sizeof(*rows));
+	for (size_t i = 0; i < n; i++)
+		ctl_row(json_object_array_get_idx(list, i), &rows[i]);
+	ctl_print_rows(rows, n);
+	free(rows);
+	json_object_put(ans.doc);
+	return 0;
+}
+
+/*
+ * The full id of the one message whose id starts with prefix, as the list
+ * table shows them: 0, or the exit code after saying why not.
+ */
+static int
+ctl_resolve_prefix(
+    const struct ctl *c, const char *prefix, char *id, size_t size)
+{
+	struct json_object *list;
+	struct ctl_answer ans;
+	size_t found = 0;
+	int code;
+
+	code = ctl_get_messages(c, &ans, &list);
+	if (code != 0) {
+		json_object_put(ans.doc);
+		return code;
+	}
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		const char *one =
+		    ctl_string(json_object_array_get_idx(list, i), "id");
+
+		if (strncmp(one, prefix, strlen(prefix)) == 0 && found++ == 0)
+			util_strlcpy(id, one, size);
+	}
+	json_object_put(ans.doc);
+	if (found == 1)
+		return 0;
+	if (found > 1)
+		ctl_err("cancel: %zu messages have ids starting with %s; give "
+			"more of the id",
+		    found, prefix);
+	return CTL_EXIT_REFUSED;
+}
+
+static int
+ctl_cmd_cancel(struct ctl *c, int argc, char **argv)
+{
+	char path[64], full[CTL_ID_MAX + 1], shown[48];
+	struct ctl_answer ans;
+	const char *id;
+	int first, code;
+
+	if (ctl_opts(c, argc, argv, &ctl_plain_opts, &first, &code) == -1)
+		return code;
+	if ((id = ctl_one_arg(argc, argv, first, "ID")) == NULL)
+		return CTL_EXIT_USAGE;
+	if (!ctl_id_ok(id)) {
+		CTL_ARG_SHOW(shown, id);
+		ctl_err("cancel: '%s' is not a message id (1..%d of 0-9, A-Z, "
+			"a-z, '_', '.', '-'; 'tafelctl list' shows them)",
+		    shown, CTL_ID_MAX);
+		return CTL_EXIT_USAGE;
+	}
+	if (ctl_resolve(c) == -1)
+		return CTL_EXIT_USAGE;
+	snprintf(path, sizeof(path), "/api/v1/messages/%s", id);
+	code = ctl_api(c, "DELETE", path, NULL, NULL, 404, &ans);
+	if (code == CTL_EXIT_REFUSED && ans.status == 404) {
+		/* Not an id: perhaps the start of one, as list shows them. */
+		int rc = strlen(id) >= CTL_PREFIX_MIN ?
+		    ctl_resolve_prefix(c, id, full, sizeof(full)) :
+		    CTL_EXIT_REFUSED;
+
+		if (rc == 0) {
+			json_object_put(ans.doc);
+			snprintf(
+			    path, sizeof(path), "/api/v1/messages/%s", full);
+			id = full;
+			code = ctl_api(c, "DELETE", path, NULL, NULL, 0, &ans);
+		} else if (rc == CTL_EXIT_REFUSED) {
+			code = ctl_say_failed(
+			    c, "DELETE", ans.url, 404, ans.doc, NULL);
+		} else {
+			code = rc;
+		}
+	}
+	if (code == 0) {
+		if (c->json && ans.doc != NULL)
+			ctl_print_json(ans.doc);
+		else if (!c->json)
+			printf("cancelled %s\n", id);
+	}
+	json_object_put(ans.doc);
+	return code;
+}
+
+static int
+ctl_cmd_preset(struct ctl *c, int argc, char **argv)
+{
+	char path[CTL_URL_MAX], shown[48];
+	struct ctl_answer ans;
+	const char *name;
+	char *esc;
+	CURL *curl;
+	int first, code;
+
+	if (ctl_opts(c, argc, argv, &ctl_plain_opts, &first, &code) == -1)
+		return code;
+	if ((name = ctl_one_arg(argc, argv, first, "NAME")) == NULL)
+		return CTL_EXIT_USAGE;
+	if (name[0] == '\0' || !ctl_utf8_ok(name) ||
+	    strlen(name) > CTL_NAME_MAX) {
+		CTL_ARG_SHOW(shown, name);
+		ctl_err("preset: '%s' is not a preset name", shown);
+		return CTL_EXIT_USAGE;
+	}
+	if (ctl_resolve(c) == -1)
+		return CTL_EXIT_USAGE;
+	curl = curl_easy_init();
+	esc = curl != NULL ? curl_easy_escape(curl, name, 0) : NULL;
+	curl_easy_cleanup(curl);
+	if (esc == NULL) {
+		ctl_err("preset: cannot encode the name (libcurl)");
+		return CTL_EXIT_SERVER;
+	}
+	snprintf(path, sizeof(path), "/api/v1/presets/%s", esc);
+	curl_free(esc);
+	code = ctl_api(c, "POST", path, NULL, NULL, 0, &ans);
+	if (code == 0)
+		code = ctl_print_made(c, "POST", &ans);
+	json_object_put(ans.doc);
+	return code;
+}
+
+static int
+ctl_validate_opt(void *arg, int ch, const char *val)
+{
+	return ch == CTL_SEND_ZONE ? ctl_zone_opt(arg, val) : -1;
+}
+
+static int
+ctl_cmd_validate(struct ctl *c, int argc, char **argv)
+{
+	const char *zone = NULL, *multi;
+	const struct ctl_cmd_opts opts = { ctl_zone_longs,
+		"z:", ctl_validate_opt, &zone };
+	struct json_object *body, *ok, *pages;
+	char line[CTL_SHOW_MAX * 8 + 64];
+	struct ctl_api_error e;
+	struct ctl_answer ans;
+	int first, code;
+	long long n;
+
+	if (ctl_opts(c, argc, argv, &opts, &first, &code) == -1)
+		return code;
+	if ((multi = ctl_multi_arg(argc, argv, first)) == NULL)
+		return CTL_EXIT_USAGE;
+	if (ctl_resolve(c) == -1)
+		return CTL_EXIT_USAGE;
+	body = json_object_new_object();
+	json_object_object_add(body, "multi", json_object_new_string(multi));
+	if (zone != NULL)
+		json_object_object_add(
+		    body, "zone", json_object_new_string(zone));
+	code = ctl_api(c, "POST", "/api/v1/validate", body, multi, 422, &ans);
+	json_object_put(body);
+	if (code == CTL_EXIT_REFUSED && ans.status == 422) {
+		/* The MULTI is wrong: that is this command's answer. */
+		if (ans.doc == NULL || ctl_error_of(ans.doc, &e) != 0 ||
+		    e.multi_error < 0 || e.position < 0) {
+			code = ctl_say_failed(
+			    c, "POST", ans.url, 422, ans.doc, multi);
+		} else if (c->json) {
+			ctl_print_json(ans.doc);
+		} else {
+			ctl_multi_error_line(&e, line, sizeof(line));
+			printf("%s\n", line);
+			ctl_caret(stdout, multi, e.position);
+		}
+	} else if (code == 0) {
+		ok = ans.doc != NULL ? ctl_member(ans.doc, "ok") : NULL;
+		pages = ans.doc != NULL ? ctl_member(ans.doc, "pages") : NULL;
+		if (!json_object_is_type(ok, json_type_boolean) ||
+		    !json_object_get_boolean(ok) ||
+		    !ctl_is(pages, CTL_W_COUNT)) {
+			ctl_err("POST %s: bad answer: want {\"ok\": true, "
+				"\"pages\": N}",
+			    ans.url);
+			code = CTL_EXIT_SERVER;
+		} else if (c->json) {
+			ctl_print_json(ans.doc);
+		} else {
+			n = (long long)json_object_get_int64(pages);
+			printf("ok %lld page%s\n", n, n == 1 ? "" : "s");
+		}
+	}
+	json_object_put(ans.doc);
+	return code;
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands */
 
 static int
 ctl_cmd_status(struct ctl *c, int argc, char **argv)
@@ -1509,7 +2565,7 @@ ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	struct ctl_resp r;
 	int first, code;
 
-	if (ctl_opts(c, argc, argv, &first, &code) == -1)
+	if (ctl_opts(c, argc, argv, &ctl_plain_opts, &first, &code) == -1)
 		return code;
 	if (first < argc) {
 		ctl_err("status takes no arguments");
@@ -1583,16 +2639,6 @@ ctl_cmd_status(struct ctl *c, int argc, char **argv)
 					   CTL_EXIT_FAIL;
 }
 
-static int
-ctl_cmd_later(struct ctl *c, int argc, char **argv)
-{
-	(void)c;
-	(void)argc;
-	ctl_err("%s: not implemented yet: the operator message API is issue 5",
-	    argv[0]);
-	return CTL_EXIT_NOT_YET;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1607,7 +2653,7 @@ main(int argc, char **argv)
 	c.colour = isatty(STDOUT_FILENO) &&
 	    (nocolour == NULL || nocolour[0] == '\0') &&
 	    (term == NULL || strcmp(term, "dumb") != 0);
-	if (ctl_opts(&c, argc, argv, &first, &code) == -1)
+	if (ctl_opts(&c, argc, argv, NULL, &first, &code) == -1)
 		return code;
 	if (first >= argc) {
 		ctl_err("no command given");

@@ -521,6 +521,27 @@ def test_display_api_lists_what_the_board_shows(c):
 
 
 @case
+def test_monitoring_needs_a_token_when_not_public(c):
+    """http.health_public false: every monitoring endpoint answers 401
+    without a token and 200 with a viewer token."""
+    h.two_blocks(c)
+    tok = "viewer-token-0123456789"
+    c.write("tokens", "mon:%s:viewer\n" % tok)
+    conf = c.config(http={"listen": ["127.0.0.1:0"], "health_public": False,
+                          "tokens_file": "tokens"})
+    d = c.start(conf)
+    cl = Client(d)
+    for path in ("/health", "/metrics", "/snapshot.png", "/api/v1/display",
+                 "/"):
+        status, _, _ = cl.request("GET", path)
+        check(status == 401, "GET %s without a token: HTTP %d" % (path, status))
+        status, _, _ = cl.request("GET", path, headers={
+            "Authorization": "Bearer " + tok})
+        check(status in (200, 503), "GET %s with a viewer token: HTTP %d"
+              % (path, status))
+
+
+@case
 def test_http_errors_are_json(c):
     h.two_blocks(c)
     conf = c.config(http={"listen": ["127.0.0.1:0"], "max_body": 2048})

@@ -42,8 +42,6 @@ TAFELCTL = None        # absolute path of the binary under test (argv[1])
 RUN_TIMEOUT_S = 15     # one tafelctl run, even a timed-out one
 HANG_S = 10            # longest a "hang" answer holds its connection
 BODY_MAX = 1024 * 1024
-ISSUE5 = "not implemented yet: the operator message API is issue 5"
-LATER = ("send", "list", "cancel", "preset", "validate")
 # Variables of the caller that would change what tafelctl does.
 SCRUB = ("TAFEL_SERVER", "TAFEL_TOKEN", "XDG_CONFIG_HOME", "NO_COLOR",
          "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
@@ -59,12 +57,15 @@ class Skip(Exception):
 # ---------------------------------------------------------------------------
 
 class FakeServer:
-    """An HTTP server on 127.0.0.1 that answers every GET with the current
-    reply and records the request; stopped by the case's cleanup."""
+    """An HTTP server on 127.0.0.1 that answers every request with the
+    current reply, or with the reply routed to its method and path, and
+    records the request (method, path, headers, body); stopped by the
+    case's cleanup."""
 
     def __init__(self, case):
         self.requests = []
         self.reply = (200, "application/health+json", b"{}", None)
+        self.routes = {}
         self.release = threading.Event()
         outer = self
 
@@ -76,12 +77,27 @@ class FakeServer:
                 pass
 
             def do_GET(self):
+                self.answer("GET")
+
+            def do_POST(self):
+                self.answer("POST")
+
+            def do_DELETE(self):
+                self.answer("DELETE")
+
+            def answer(self, method):
+                n = int(self.headers.get("Content-Length", "0") or "0")
                 outer.requests.append({
+                    "method": method,
                     "path": self.path,
                     "auth": self.headers.get_all("Authorization") or [],
                     "accept": self.headers.get("Accept", ""),
+                    "ctype": self.headers.get("Content-Type"),
+                    "expect": self.headers.get("Expect"),
+                    "body": self.rfile.read(n) if n > 0 else b"",
                 })
-                status, ctype, body, mode = outer.reply
+                status, ctype, body, mode = outer.routes.get(
+                    (method, self.path), outer.reply)
                 try:
                     if mode == "hang":
                         outer.release.wait(HANG_S)
@@ -117,6 +133,17 @@ class FakeServer:
         body = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
         self.reply = (status, ctype, body, mode)
         del self.requests[:]
+
+    def route(self, method, path, doc, status=200,
+              ctype="application/json"):
+        """Answer method on path with doc (JSON value or bytes)."""
+        body = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+        self.routes[(method, path)] = (status, ctype, body, None)
+
+    def api(self, doc, status=200, ctype="application/json"):
+        """Answer every request with doc, as the API does."""
+        self.routes.clear()
+        self.serve(doc, status=status, ctype=ctype)
 
     def close(self):
         self.release.set()
@@ -652,14 +679,472 @@ def test_usage_errors_exit_64(c):
     check(rc == 0 and out.startswith("tafelctl "), "--version: %r" % out)
 
 
+# ---------------------------------------------------------------------------
+# The operator message commands, against the fake server as the API
+# ---------------------------------------------------------------------------
+
+TOKEN = "op-s3cret-token-0123456789"
+MSG_ID = "3f9a1c2e8b7d4f6a9e0b1c2d3e4f5a6b"
+
+
+def msg(**kw):
+    """A message as the API answers it (src/api.c, api_msg_json)."""
+    m = {"id": MSG_ID, "multi": "A2 gesperrt[nl]Umleitung U1",
+         "priority": 100, "start": "2026-11-29T17:00:00Z",
+         "end": "2026-11-29T18:00:00Z", "zone": "", "source": "operator",
+         "owner": "alice", "created": "2026-11-29T17:00:00Z",
+         "active": True}
+    m.update(kw)
+    return m
+
+
+def multi_error(code="unsupportedTag", number=3, pos=5,
+                message="unknown tag [xx]"):
+    return {"error": {"code": code, "multi_error": number, "position": pos,
+                      "message": message}}
+
+
+def error(code, message):
+    return {"error": {"code": code, "message": message}}
+
+
+def only_request(srv, method, path):
+    check(len(srv.requests) == 1, "want one request, got %r"
+          % [(r["method"], r["path"]) for r in srv.requests])
+    r = srv.requests[0]
+    check((r["method"], r["path"]) == (method, path),
+          "request %s %s, want %s %s" % (r["method"], r["path"], method,
+                                         path))
+    return r
+
+
+def sent_json(r):
+    check(r["ctype"] == "application/json",
+          "Content-Type %r, want application/json" % r["ctype"])
+    check(r["expect"] is None, "Expect: %r sent" % r["expect"])
+    return json.loads(r["body"].decode("utf-8"))
+
+
 @case
-def test_operator_commands_are_not_there_yet(c):
+def test_send_posts_json_and_prints_the_id(c):
     srv = c.server()
-    for cmd in LATER:
-        rc, out, err = c.ctl("-s", srv.url(), cmd, "x")
-        check(rc == 2, "%s: exit %d, want 2" % (cmd, rc))
-        check(ISSUE5 in err, "%s: message %r" % (cmd, err))
-    check(srv.requests == [], "a later command talked to the server")
+    srv.api(msg(priority=200, zone="top"), status=201)
+    multi = 'Konzert KKL: P+R "Allmend" \\ [jl3]Z\u00fcrich \u2192 Nord'
+    rc, out, err = c.ctl("-s", srv.url(), "-t", TOKEN, "send", "-p", "200",
+                         "-d", "30m", "--zone", "top", multi)
+    check(rc == 0, "exit %d, want 0; stderr: %s" % (rc, err))
+    check(out == MSG_ID + "\n", "stdout %r, want the id" % out)
+    check(err == "", "stderr not empty: %r" % err)
+    r = only_request(srv, "POST", "/api/v1/messages")
+    check(r["auth"] == ["Bearer " + TOKEN], "Authorization %r" % r["auth"])
+    check("application/json" in r["accept"], "Accept %r" % r["accept"])
+    body = sent_json(r)
+    check(body == {"multi": multi, "priority": 200, "duration_s": 1800,
+                   "zone": "top"}, "body %r" % body)
+
+    # Priority 100 unless given; durations in every form; options after
+    # the MULTI; "--" for a MULTI that starts with '-'.
+    for dur, secs in (("90", 90), ("90s", 90), ("2h", 7200),
+                      ("1h30m", 5400), ("1d", 86400), ("1d2h3m4s", 93784)):
+        srv.api(msg(), status=201)
+        rc, out, err = c.ctl("-s", srv.url(), "send", "x", "--duration",
+                             dur)
+        check(rc == 0, "-d %s: exit %d: %s" % (dur, rc, err))
+        body = sent_json(srv.requests[0])
+        check(body == {"multi": "x", "priority": 100, "duration_s": secs},
+              "-d %s: body %r" % (dur, body))
+    srv.api(msg(), status=201)
+    rc, out, err = c.ctl("-s", srv.url(), "send", "-d", "1m", "--",
+                         "-5 Grad")
+    check(rc == 0 and sent_json(srv.requests[0])["multi"] == "-5 Grad",
+          "--: exit %d %r" % (rc, err))
+    # "" is a blank page in MULTI: it blanks the zone.
+    srv.api(msg(), status=201)
+    rc, out, err = c.ctl("-s", srv.url(), "send", "-d", "1m", "")
+    check(rc == 0 and sent_json(srv.requests[0])["multi"] == "",
+          "empty MULTI: exit %d %r" % (rc, err))
+
+    # --until and --start: local time unless a zone is given, sent as UTC.
+    srv.api(msg(), status=201)
+    rc, out, err = c.ctl("-s", srv.url(), "send", "-u", "2026-11-29T18:00",
+                         "--start", "2026-11-29T16:30:00+00:00", "-p", "1",
+                         "x", env={"TZ": "Europe/Zurich"})
+    check(rc == 0, "-u: exit %d: %s" % (rc, err))
+    body = sent_json(srv.requests[0])
+    check(body == {"multi": "x", "priority": 1,
+                   "end": "2026-11-29T17:00:00Z",
+                   "start": "2026-11-29T16:30:00Z"}, "-u body %r" % body)
+
+    # --json prints the server's answer.
+    srv.api(msg(priority=200, zone="top"), status=201)
+    rc, out, err = c.ctl("-s", srv.url(), "--json", "send", "-d", "1h", "x")
+    check(rc == 0 and json.loads(out) == msg(priority=200, zone="top"),
+          "--json: exit %d, stdout %r" % (rc, out))
+    for r in srv.requests:
+        check(TOKEN not in r["path"], "token in the URL")
+
+
+@case
+def test_send_usage_errors_exit_64_without_a_request(c):
+    srv = c.server()
+    srv.api(msg(), status=201)
+    bad = [
+        ["send", "x"],                                # how long?
+        ["send", "-d", "1h", "-u", "2026-11-29T18:00", "x"],
+        ["send", "-d", "1h"],                         # no MULTI
+        ["send", "-d", "1h", "a", "b"],
+        ["send", "-d", "1h", "\udcff\udcfe"],         # not UTF-8
+        ["send", "-d", "1h", "-p", "0", "x"],
+        ["send", "-d", "1h", "-p", "256", "x"],
+        ["send", "-d", "1h", "-p", "1e2", "x"],
+        ["send", "-d", "1h", "-p", "", "x"],
+        ["send", "-d", "0", "x"],
+        ["send", "-d", "0m", "x"],
+        ["send", "-d", "-5", "x"],
+        ["send", "-d", "1x", "x"],
+        ["send", "-d", "h", "x"],
+        ["send", "-d", "30m1h", "x"],
+        ["send", "-d", "1h1h", "x"],
+        ["send", "-d", "1h30", "x"],
+        ["send", "-d", "99999999999", "x"],
+        ["send", "-u", "tomorrow", "x"],
+        ["send", "-d", "1h", "--start", "2026-13-01T00:00", "x"],
+        ["send", "-d", "1h", "--bogus", "x"],
+        ["send", "-d", "1h", "-z"],
+        ["validate"],
+        ["validate", "a", "b"],
+        ["list", "extra"],
+        ["cancel"],
+        ["cancel", "a/b"],
+        ["cancel", "x" * 40],
+        ["cancel", "id", "more"],
+        ["preset"],
+        ["preset", ""],
+    ]
+    for args in bad:
+        rc, out, err = c.ctl("-s", srv.url(), *args)
+        check(rc == 64, "%r: exit %d, want 64; %r" % (args, rc, err))
+        check(err != "" and out == "", "%r: stdout %r, stderr %r"
+              % (args, out, err))
+    check(srv.requests == [], "a bad command line reached the server: %r"
+          % srv.requests)
+    rc, out, _ = c.ctl("--help")
+    for cmd in ("send", "list", "cancel", "preset", "validate", "--priority",
+                "--duration", "--until", "--zone"):
+        check(cmd in out, "--help does not mention %s" % cmd)
+
+
+@case
+def test_send_422_shows_the_multi_error(c):
+    srv = c.server()
+    srv.api(multi_error(), status=422)
+    rc, out, err = c.ctl("-s", srv.url(), "-t", TOKEN, "send", "-d", "1h",
+                         "Hallo[xx]Welt")
+    check(rc == 1, "exit %d, want 1; stderr: %s" % (rc, err))
+    check(out == "", "stdout %r" % out)
+    check("HTTP 422" in err and
+          "error unsupportedTag 3 at 5: unknown tag [xx]" in err,
+          "stderr %r" % err)
+    check("  Hallo[xx]Welt\n       ^\n" in err, "no caret: %r" % err)
+    rc, out, err = c.ctl("-s", srv.url(), "--json", "send", "-d", "1h",
+                         "Hallo[xx]Welt")
+    check(rc == 1 and json.loads(out) == multi_error(),
+          "--json: exit %d, stdout %r" % (rc, out))
+
+
+@case
+def test_refusals_exit_1_with_the_servers_words(c):
+    srv = c.server()
+    cases = [
+        (400, error("badField", "priority: 300 not in 1..255"),
+         "HTTP 400 (badField): priority: 300 not in 1..255"),
+        (413, error("payloadTooLarge", "request body over 65536 bytes"),
+         "HTTP 413 (payloadTooLarge): request body over 65536 bytes"),
+        (429, error("tooManyRequests", "slow down"), "HTTP 429"),
+        (404, b"not found", "HTTP 404"),
+    ]
+    for status, doc, want in cases:
+        srv.api(doc, status=status,
+                ctype="text/plain" if isinstance(doc, bytes)
+                else "application/json")
+        rc, out, err = c.ctl("-s", srv.url(), "-t", TOKEN, "send", "-d",
+                             "1h", "x")
+        check(rc == 1, "%d: exit %d, want 1; %r" % (status, rc, err))
+        check(want in err and srv.url() + "/api/v1/messages" in err,
+              "%d: want %r in %r" % (status, want, err))
+
+
+@case
+def test_401_and_403_explain_the_token(c):
+    srv = c.server()
+    srv.api(error("unauthorized", "a valid bearer token is required"
+                  "\033[2J"), status=401)
+    rc, out, err = c.ctl("-s", srv.url(), "send", "-d", "1h", "x")
+    check(rc == 1, "401 without a token: exit %d" % rc)
+    check("HTTP 401" in err and "needs a token" in err and
+          "TAFEL_TOKEN" in err and "-t" in err, "401: %r" % err)
+    check("\033" not in err, "an escape sequence reached stderr")
+    check(srv.requests[0]["auth"] == [], "a token was sent")
+    rc, out, err = c.ctl("-s", srv.url(), "-t", "wrong-token-0123456789",
+                         "cancel", MSG_ID)
+    check(rc == 1 and "not accepted" in err, "401 with a token: %d %r"
+          % (rc, err))
+    srv.api(error("forbidden", "this token may only read"), status=403)
+    rc, out, err = c.ctl("-s", srv.url(), "preset", "tunnel-closed",
+                         env={"TAFEL_TOKEN": "viewer-token-0123456789"})
+    check(rc == 1 and "HTTP 403" in err and "operator token" in err,
+          "403: %d %r" % (rc, err))
+    check(srv.requests[0]["auth"] == ["Bearer viewer-token-0123456789"],
+          "TAFEL_TOKEN not sent: %r" % srv.requests[0]["auth"])
+
+
+@case
+def test_server_trouble_and_bad_answers_exit_3(c):
+    srv = c.server()
+    for status, doc in ((503, error("storageError", "try again")),
+                        (507, error("storeFull", "too many messages")),
+                        (500, b"<html>oops</html>")):
+        srv.api(doc, status=status)
+        rc, out, err = c.ctl("-s", srv.url(), "send", "-d", "1h", "x")
+        check(rc == 3 and "HTTP %d" % status in err,
+              "%d: exit %d, %r" % (status, rc, err))
+    srv.api(b"", status=302)
+    rc, out, err = c.ctl("-s", srv.url(), "send", "-d", "1h", "x")
+    check(rc == 3 and "HTTP 302" in err and len(srv.requests) == 1,
+          "302 (must not follow): %d %r %r" % (rc, err, srv.requests))
+    bodies = [
+        (b"<html>created</html>", "text/html"),
+        (b"", "application/json"),
+        (b'{"id": "abc"', "application/json"),
+        (b'{"id": "abc"} x', "application/json"),
+        (b'["abc"]', "application/json"),
+        (b'{"no": "id"}', "application/json"),
+        (b'{"id": 42}', "application/json"),
+        (b'{"id": "../../health"}', "application/json"),
+        (b'{"id": "a\\u001b[2Jb"}', "application/json"),
+        (b'{"id": "abc", "priority": "high"}', "application/json"),
+        (b'{"id": "abc", "end": "soon"}', "application/json"),
+    ]
+    for body, ctype in bodies:
+        srv.api(body, status=201, ctype=ctype)
+        rc, out, err = c.ctl("-s", srv.url(), "send", "-d", "1h", "x")
+        check(rc == 3, "201 %r: exit %d, want 3; %r" % (body, rc, err))
+        check(out == "" and "\033" not in err, "201 %r: %r %r"
+              % (body, out, err))
+
+
+@case
+def test_list_prints_a_table(c):
+    srv = c.server()
+    doc = {"messages": [
+        msg(),
+        msg(id="b" * 32, priority=255, zone="ticker", source="preset",
+            owner="bob\033[31m", end=None, active=False,
+            multi="[fo2]" + "Sehr lange Meldung " * 10),
+        msg(id="c0ffee", priority=7, source="gpio", owner="door",
+            end="2026-11-30T06:30:00.000Z", multi="Tor\u00a0offen"),
+    ]}
+    srv.api(doc)
+    rc, out, err = c.ctl("-s", srv.url(), "-t", TOKEN, "list",
+                         env={"TZ": "UTC"})
+    check(rc == 0, "exit %d; %s" % (rc, err))
+    only_request(srv, "GET", "/api/v1/messages")
+    check(srv.requests[0]["auth"] == ["Bearer " + TOKEN], "token not sent")
+    ls = lines(out)
+    check(len(ls) == 4, "want a header and 3 rows:\n%s" % out)
+    check(re.match(r"^ID +PRIO +ZONE +SOURCE +OWNER +UNTIL +ACTIVE +MULTI$",
+                   ls[0]), "header %r" % ls[0])
+    check(re.match(r"^3f9a1c2e +100 +- +operator +alice +2026-11-29 18:00 "
+                   r"+yes +A2 gesperrt\[nl\]Umleitung U1$", ls[1]),
+          "row 1 %r" % ls[1])
+    check(re.match(r"^bbbbbbbb +255 +ticker +preset +bob\?\[31m +- +no "
+                   r"+\[fo2\]Sehr lange.*\.\.\.$", ls[2]), "row 2 %r" % ls[2])
+    check(re.match(r"^c0ffee +7 +- +gpio +door +2026-11-30 06:30 +yes "
+                   r"+Tor\u00a0offen$", ls[3]), "row 3 %r" % ls[3])
+    col = ls[0].index("UNTIL")
+    check(all(l[col:col + 4] in ("2026", "-   ") for l in ls[1:]),
+          "UNTIL column not aligned:\n%s" % out)
+    check(len(ls[2]) < 160, "MULTI not cut: %d chars" % len(ls[2]))
+    check("\033" not in out, "escape sequence in the table")
+    rc, out, err = c.ctl("-s", srv.url(), "list", env={"TZ": "Asia/Tokyo"})
+    check(rc == 0 and "2026-11-30 03:00" in out,
+          "UNTIL not in local time: %r" % out)
+    rc, out, err = c.ctl("-s", srv.url(), "list", "--json")
+    check(rc == 0 and json.loads(out) == doc, "--json: %d %r" % (rc, out))
+    srv.api({"messages": []})
+    rc, out, err = c.ctl("-s", srv.url(), "list")
+    check(rc == 0 and out == "no messages\n", "empty: %d %r" % (rc, out))
+    for bad, want in (({"messages": {}}, "messages: want an array"),
+                      ({}, "messages: want an array"),
+                      ({"messages": [msg(priority="9")]},
+                       "messages[0].priority"),
+                      ({"messages": [msg(), msg(active="yes")]},
+                       "messages[1].active"),
+                      ({"messages": [msg(id=None)]}, "messages[0].id"),
+                      ({"messages": [msg(id="a b")]}, "messages[0].id"),
+                      ({"messages": [msg(start="now")]},
+                       "messages[0].start")):
+        srv.api(bad)
+        rc, out, err = c.ctl("-s", srv.url(), "list")
+        check(rc == 3 and want in err and out == "",
+              "%s: exit %d, %r" % (want, rc, err))
+
+
+@case
+def test_cancel_by_id_and_by_prefix(c):
+    srv = c.server()
+    srv.api(error("notFound", "no message with this id"), status=404)
+    srv.route("DELETE", "/api/v1/messages/" + MSG_ID, {"deleted": True})
+    rc, out, err = c.ctl("-s", srv.url(), "-t", TOKEN, "cancel", MSG_ID)
+    check(rc == 0 and out == "cancelled %s\n" % MSG_ID,
+          "exit %d, stdout %r, stderr %r" % (rc, out, err))
+    r = only_request(srv, "DELETE", "/api/v1/messages/" + MSG_ID)
+    check(r["auth"] == ["Bearer " + TOKEN] and r["body"] == b"",
+          "request %r" % r)
+    del srv.requests[:]
+    rc, out, err = c.ctl("-s", srv.url(), "--json", "cancel", MSG_ID)
+    check(rc == 0 and json.loads(out) == {"deleted": True},
+          "--json: %d %r" % (rc, out))
+
+    # An unknown id: 404, exit 1; too short to be a prefix: one request.
+    del srv.requests[:]
+    rc, out, err = c.ctl("-s", srv.url(), "cancel", "3f9a1")
+    check(rc == 1 and "HTTP 404" in err and "no message with this id" in err,
+          "404: exit %d %r" % (rc, err))
+    only_request(srv, "DELETE", "/api/v1/messages/3f9a1")
+
+    # The short id of the list table stands for the one id it starts.
+    srv.route("GET", "/api/v1/messages",
+              {"messages": [msg(), msg(id="3f9a00" + "0" * 26)]})
+    del srv.requests[:]
+    rc, out, err = c.ctl("-s", srv.url(), "cancel", MSG_ID[:8])
+    check(rc == 0 and out == "cancelled %s\n" % MSG_ID,
+          "prefix: exit %d, %r %r" % (rc, out, err))
+    check([(r["method"], r["path"]) for r in srv.requests] ==
+          [("DELETE", "/api/v1/messages/" + MSG_ID[:8]),
+           ("GET", "/api/v1/messages"),
+           ("DELETE", "/api/v1/messages/" + MSG_ID)],
+          "requests %r" % srv.requests)
+    rc, out, err = c.ctl("-s", srv.url(), "cancel", "3f9a00")
+    check(rc == 1 and "HTTP 404" in err, "3f9a00 (its DELETE is 404): %d %r"
+          % (rc, err))
+    rc, out, err = c.ctl("-s", srv.url(), "cancel", "3f9a0")
+    check(rc == 1, "5 characters are no prefix: %d" % rc)
+    srv.route("GET", "/api/v1/messages",
+              {"messages": [msg(), msg(id=MSG_ID[:10] + "x")]})
+    rc, out, err = c.ctl("-s", srv.url(), "cancel", MSG_ID[:8])
+    check(rc == 1 and "2 messages" in err, "ambiguous: %d %r" % (rc, err))
+    srv.route("GET", "/api/v1/messages", {"messages": []})
+    rc, out, err = c.ctl("-s", srv.url(), "cancel", "deadbeef")
+    check(rc == 1 and "HTTP 404" in err and out == "",
+          "no match: %d %r" % (rc, err))
+
+
+@case
+def test_preset_posts_the_encoded_name(c):
+    srv = c.server()
+    srv.api(msg(source="preset", end=None), status=201)
+    rc, out, err = c.ctl("-s", srv.url(), "-t", TOKEN, "preset", "event-kkl")
+    check(rc == 0 and out == MSG_ID + "\n", "exit %d, %r %r"
+          % (rc, out, err))
+    r = only_request(srv, "POST", "/api/v1/presets/event-kkl")
+    check(r["body"] == b"" and r["ctype"] is None,
+          "body %r, Content-Type %r" % (r["body"], r["ctype"]))
+    check(r["auth"] == ["Bearer " + TOKEN], "token %r" % r["auth"])
+    del srv.requests[:]
+    rc, out, err = c.ctl("-s", srv.url(), "preset", "A2 Nord/S\u00fcd?x=1#y")
+    check(rc == 0, "exit %d %r" % (rc, err))
+    only_request(srv, "POST",
+                 "/api/v1/presets/A2%20Nord%2FS%C3%BCd%3Fx%3D1%23y")
+    del srv.requests[:]
+    rc, out, err = c.ctl("-s", srv.url(), "preset", "..")
+    only_request(srv, "POST", "/api/v1/presets/..")
+    srv.api(error("notFound", "no preset with this name"), status=404)
+    rc, out, err = c.ctl("-s", srv.url(), "preset", "nope")
+    check(rc == 1 and "no preset with this name" in err and out == "",
+          "404: %d %r" % (rc, err))
+    srv.api(msg(source="preset", end=None), status=201)
+    rc, out, err = c.ctl("-s", srv.url(), "preset", "--json", "event-kkl")
+    check(rc == 0 and json.loads(out) == msg(source="preset", end=None),
+          "--json: %d %r" % (rc, out))
+
+
+@case
+def test_validate_prints_ok_or_the_multi_error(c):
+    srv = c.server()
+    srv.api({"ok": True, "pages": 2})
+    rc, out, err = c.ctl("-s", srv.url(), "validate", "A[np]B", "--zone",
+                         "ticker")
+    check(rc == 0 and out == "ok 2 pages\n", "exit %d, %r %r"
+          % (rc, out, err))
+    r = only_request(srv, "POST", "/api/v1/validate")
+    check(sent_json(r) == {"multi": "A[np]B", "zone": "ticker"},
+          "body %r" % r["body"])
+    srv.api({"ok": True, "pages": 1})
+    rc, out, err = c.ctl("-s", srv.url(), "validate", "A")
+    check(rc == 0 and out == "ok 1 page\n", "%d %r" % (rc, out))
+    check(sent_json(srv.requests[0]) == {"multi": "A"}, "no zone wanted")
+    rc, out, err = c.ctl("-s", srv.url(), "--json", "validate", "A")
+    check(rc == 0 and json.loads(out) == {"ok": True, "pages": 1},
+          "--json: %r" % out)
+
+    srv.api(multi_error(), status=422)
+    rc, out, err = c.ctl("-s", srv.url(), "validate", "Hallo[xx]Welt")
+    check(rc == 1, "422: exit %d" % rc)
+    check(out == "error unsupportedTag 3 at 5: unknown tag [xx]\n"
+          "  Hallo[xx]Welt\n       ^\n", "422: stdout %r" % out)
+    check(err == "", "422: stderr %r" % err)
+    # Positions count code points; a long MULTI gets no caret.
+    srv.api(multi_error("fontNotDefined", 6, 2, "x"), status=422)
+    rc, out, err = c.ctl("-s", srv.url(), "validate", "\u00fc\u00fc[xx]")
+    check(out.endswith("  \u00fc\u00fc[xx]\n    ^\n"), "caret %r" % out)
+    rc, out, err = c.ctl("-s", srv.url(), "validate", "y" * 300)
+    check(rc == 1 and lines(out) == ["error fontNotDefined 6 at 2: x"],
+          "long: %r" % out)
+    rc, out, err = c.ctl("-s", srv.url(), "validate", "--json", "A")
+    check(rc == 1 and json.loads(out) == multi_error("fontNotDefined", 6,
+                                                     2, "x"),
+          "--json 422: %r" % out)
+    # A 422 that is no MULTI error is shown like any refusal.
+    srv.api(error("unprocessable", "no"), status=422)
+    rc, out, err = c.ctl("-s", srv.url(), "validate", "A")
+    check(rc == 1 and out == "" and "HTTP 422 (unprocessable): no" in err,
+          "plain 422: %r %r" % (out, err))
+    for bad in ({"ok": False, "pages": 1}, {"pages": 1}, {"ok": True},
+                {"ok": True, "pages": -1}, {"ok": "true", "pages": 1}):
+        srv.api(bad)
+        rc, out, err = c.ctl("-s", srv.url(), "validate", "A")
+        check(rc == 3 and out == "", "%r: exit %d" % (bad, rc))
+
+
+@case
+def test_every_command_exits_3_when_the_server_is_down(c):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    url = "http://127.0.0.1:%d" % port
+    for args, path in ((["send", "-d", "1h", "x"], "/api/v1/messages"),
+                       (["list"], "/api/v1/messages"),
+                       (["cancel", MSG_ID], "/api/v1/messages/" + MSG_ID),
+                       (["preset", "p"], "/api/v1/presets/p"),
+                       (["validate", "x"], "/api/v1/validate")):
+        rc, out, err = c.ctl("-s", url, *args)
+        check(rc == 3 and url + path in err and "onnect" in err,
+              "%s: exit %d, %r" % (args[0], rc, err))
+        check(out == "", "%s: printed %r" % (args[0], out))
+
+
+@case
+def test_a_hanging_api_is_bounded_by_timeout(c):
+    srv = c.server()
+    srv.api(b"", status=201)
+    srv.serve(b"", mode="hang")
+    t0 = time.monotonic()
+    rc, out, err = c.ctl("-s", srv.url(), "--timeout", "0.5", "send", "-d",
+                         "1h", "x")
+    check(rc == 3 and time.monotonic() - t0 < 3, "exit %d after %.1f s"
+          % (rc, time.monotonic() - t0))
 
 
 @case
@@ -690,6 +1175,96 @@ def test_real_daemon_status(c):
     doc = json.loads(js)
     check(rc2 in (0, 1) and doc["status"] in ("pass", "warn"),
           "--json: exit %d, status %r" % (rc2, doc.get("status")))
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+
+@case
+def test_real_daemon_messages(c):
+    """send, list, cancel and preset against the real tafeld's API."""
+    tafeld = os.path.join(os.path.dirname(TAFELCTL), "tafeld")
+    if not os.access(tafeld, os.X_OK):
+        raise Skip("no %s" % tafeld)
+    h.TAFELD = tafeld
+    op, viewer = "op-" + "k" * 24, "view-" + "v" * 24
+    tokens = c.path("tokens")
+    with open(tokens, "w") as f:
+        f.write("ops:%s\nwatch:%s:viewer\n" % (op, viewer))
+    os.chmod(tokens, 0o600)
+    c.write("layout.json", h.layout(192, 96, [
+        h.region("a", 0, 0, 192, 96, [h.text("Hi")])]))
+    conf = c.config(w=192, h=96,
+                    http={"listen": ["127.0.0.1:0"], "tokens_file": tokens},
+                    messages={"presets": [{
+                        "name": "tunnel-closed", "multi": "Tunnel zu",
+                        "priority": 150, "duration_s": 600}]})
+    rc, _, err = c.tafeld("-n", "-c", conf)
+    if rc != 0 and "unknown key" in err:
+        raise Skip("this tafeld has no message API yet: %s"
+                   % err.strip().splitlines()[0])
+    d = c.start(conf, env={"no_proxy": "*", "NO_PROXY": "*"})
+    try:
+        _, m = d.wait_log(r"^<5>http: listening on 127\.0\.0\.1:0 "
+                          r"\(port (\d+)\)")
+    except Fail:
+        raise Skip("this tafeld serves no HTTP yet")
+    url = "http://127.0.0.1:%s" % m.group(1)
+
+    def ctl(*args, token=op):
+        return c.ctl("-s", url, *args, env={"TAFEL_TOKEN": token})
+
+    rc, out, err = ctl("validate", "Hallo")
+    if rc == 1 and "HTTP 404" in err:
+        raise Skip("this tafeld serves no /api/v1 yet")
+    check(rc == 0 and re.match(r"^ok \d+ pages?$", out),
+          "validate: exit %d, %r %r" % (rc, out, err))
+    rc, out, err = ctl("validate", "Hallo[xx]")
+    check(rc == 1 and out.startswith("error unsupportedTag 3 at 5"),
+          "validate [xx]: exit %d, %r %r" % (rc, out, err))
+
+    rc, out, err = ctl("send", "-d", "10m", "A2 gesperrt", token="")
+    check(rc == 1 and "HTTP 401" in err and "needs a token" in err,
+          "no token: exit %d, %r" % (rc, err))
+    rc, out, err = ctl("send", "-d", "10m", "A2 gesperrt", token=viewer)
+    check(rc == 1 and "HTTP 403" in err, "viewer: exit %d, %r" % (rc, err))
+    rc, out, err = ctl("send", "-d", "10m", "-p", "300", "x")
+    check(rc == 64, "-p 300: exit %d" % rc)
+    rc, out, err = ctl("send", "-d", "10m", "-z", "nowhere", "x")
+    check(rc == 1 and "HTTP 400" in err and "zone" in err,
+          "unknown zone: exit %d, %r" % (rc, err))
+
+    rc, out, err = ctl("send", "-p", "200", "-d", "10m", "A2 gesperrt")
+    check(rc == 0 and re.match(r"^[0-9A-Za-z_.-]+\n$", out),
+          "send: exit %d, %r %r" % (rc, out, err))
+    mid = out.strip()
+    rc, out, err = ctl("list")
+    check(rc == 0, "list: exit %d, %r" % (rc, err))
+    line_matching(out, r"^%s +200 +- +operator +ops +\d{4}-\d\d-\d\d "
+                  r"\d\d:\d\d +yes +A2 gesperrt$" % re.escape(mid[:8]))
+    rc, out, err = ctl("--json", "list")
+    ids = [x["id"] for x in json.loads(out)["messages"]]
+    check(rc == 0 and mid in ids, "list --json: %r" % ids)
+
+    rc, out, err = ctl("preset", "tunnel-closed")
+    check(rc == 0, "preset: exit %d, %r" % (rc, err))
+    pid = out.strip()
+    rc, out, err = ctl("list", token=viewer)
+    line_matching(out, r"^%s +150 +- +preset +ops +\d{4}-.* +yes "
+                  r"+Tunnel zu$" % re.escape(pid[:8]))
+    rc, out, err = ctl("preset", "no-such-preset")
+    check(rc == 1 and "HTTP 404" in err, "unknown preset: %d %r"
+          % (rc, err))
+
+    rc, out, err = ctl("cancel", mid[:8])
+    check(rc == 0 and out == "cancelled %s\n" % mid,
+          "cancel: exit %d, %r %r" % (rc, out, err))
+    rc, out, err = ctl("cancel", pid)
+    check(rc == 0, "cancel preset: exit %d, %r" % (rc, err))
+    rc, out, err = ctl("--json", "list")
+    ids = [x["id"] for x in json.loads(out)["messages"]]
+    check(mid not in ids and pid not in ids, "still listed: %r" % ids)
+    rc, out, err = ctl("cancel", mid)
+    check(rc == 1 and "HTTP 404" in err, "cancel again: exit %d, %r"
+          % (rc, err))
     check(d.stop() == 0, "SIGTERM: exit code not 0")
 
 
