@@ -1,15 +1,31 @@
 /*
  * feed: per-feed schedule and state.  Everything runs on the loop thread:
- * a feed's timer starts a transfer, the transfer's callback parses the
- * body (the adapters are fast enough for documents of a few MiB; see
- * bench/), swaps the document in and schedules the next fetch.  A second
- * timer per feed fires when the freshest data it holds turns stale, so the
+ * a feed's timer starts a transfer whose body is not collected but queued
+ * as it arrives.  One work timer for all feeds then turns queued bytes
+ * into a JSON tree (adapter_reader), the tree into a document
+ * (adapter_job) and frees what is left, in pieces of ADAPTER_PIECE_* and
+ * for at most FEED_SLICE_US per turn of the loop, so that even a 64 MiB
+ * document never holds up a frame (issue 3; bench/parse).  The finished
+ * document is swapped in and the next fetch scheduled.  A second timer
+ * per feed fires when the freshest data it holds turns stale, so the
  * board changes to "---" on time without any new fetch.
+ *
+ * The queue is there because curl hands over in one go as much of the
+ * body as is ready (many pieces per socket event on a fast link, a
+ * file:// body whole): reading it in the write callback would put the
+ * whole cost back into one turn of the loop.
+ *
+ * A feed has one document in the works at a time.  A fetch that falls due
+ * meanwhile (--once while a parse runs, a short back-off while a rejected
+ * tree is still being freed) starts as soon as the feed is idle again:
+ * cancelling would throw away a parse half done, and a document slower to
+ * parse than its interval would then never be shown.
  */
 #include "feed.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "adapter.h"
 #include "fetch.h"
@@ -18,9 +34,18 @@
 #include "util.h"
 
 #define FEED_BACKOFF_CAP_MS (15 * 60 * 1000)
+#define FEED_SLICE_US       2000  /* parse work per loop turn, all feeds */
+#define FEED_BLOCK          65536 /* queue block size */
 
-const double feed_latency_bounds[FEED_LATENCY_BUCKETS] = { 0.05, 0.1, 0.25,
-	0.5, 1, 2.5, 5, 10 };
+/* Body bytes received and not yet read, in arrival order. */
+struct feed_block {
+	struct feed_block *next;
+	size_t off, len, cap;
+	char data[];
+};
+
+const double feed_latency_bounds[FEED_LATENCY_BUCKETS] = { 0.05, 0.1, 0.25, 0.5,
+	1, 2.5, 5, 10 };
 
 struct feed {
 	struct feeds *owner;
@@ -42,6 +67,16 @@ struct feed {
 	double latency_sum;
 	char last_error[256];
 	char key[CFG_FEED_ID_LEN + CFG_URL_LEN + 16]; /* id, url, format */
+	/* The document in the works (feed_work). */
+	struct feed_block *queue, *queue_tail;
+	struct adapter_reader *reader; /* reading the body, or being freed */
+	int reader_dead;               /* only being freed */
+	struct adapter_job *job;
+	int arrived; /* the transfer is over: finish the reader */
+	long status; /* its status and validators, for feed_ok */
+	char new_etag[FETCH_ETAG_LEN];
+	char new_last_modified[FETCH_DATE_LEN];
+	int start_due; /* a fetch fell due while busy */
 };
 
 struct feeds {
@@ -53,6 +88,8 @@ struct feeds {
 	size_t n;
 	const struct cfg *cfg;
 	uint64_t rng;
+	struct loop_timer *work; /* feeds_on_work */
+	size_t work_next;        /* the feed served first next time */
 };
 
 static void feed_start(struct feed *f);
@@ -214,54 +251,15 @@ feed_trend(struct feed *f, struct park_doc *nd)
 	}
 }
 
+/* The fetch went through: validators, recovery, next fetch, staleness. */
 static void
-feed_done(const struct fetch_result *res, void *arg)
+feed_ok(struct feed *f, long status, const char *etag, const char *lm)
 {
-	struct feed *f = arg;
-	struct adapter_opts o;
-	struct park_doc nd;
-	char err[256], why[320];
-
-	f->xfer = NULL;
-	f->fetches++;
-	f->latency_count++;
-	f->latency_sum += (double)res->elapsed_ms / 1000.0;
-	for (size_t i = 0; i < FEED_LATENCY_BUCKETS; i++)
-		if ((double)res->elapsed_ms / 1000.0 <= feed_latency_bounds[i])
-			f->latency_le[i]++;
-	if (!res->ok) {
-		feed_fail(f, res->err, res->retry_after_s);
-		return;
-	}
-	if (res->status == 304 && f->have_doc) {
-		f->not_modified++;
-		f->fetched_wall_ms = util_wall_ms();
-	} else {
-		memset(&o, 0, sizeof(o));
-		o.timezone = f->cfg->timezone[0] ? f->cfg->timezone : NULL;
-		o.fields = &f->cfg->fields;
-		park_doc_init(&nd);
-		if (adapter_parse(f->adapter, res->body, res->len, &o, &nd, err,
-			sizeof(err)) != 0) {
-			snprintf(
-			    why, sizeof(why), "rejected document: %s", err);
-			feed_fail(f, why, -1);
-			return;
-		}
-		feed_hysteresis(f, &nd);
-		feed_trend(f, &nd);
-		park_doc_fini(&f->doc);
-		park_doc_move(&f->doc, &nd);
-		f->have_doc = 1;
-		f->fetched_wall_ms = util_wall_ms();
-		log_info("feed %s: %zu items", f->cfg->id, f->doc.n);
-	}
 	/* A 304 need not repeat the validators: keep the ones we have. */
-	if (res->status != 304 || res->etag[0] != '\0')
-		util_strlcpy(f->etag, res->etag, sizeof(f->etag));
-	if (res->status != 304 || res->last_modified[0] != '\0')
-		util_strlcpy(f->last_modified, res->last_modified,
-		    sizeof(f->last_modified));
+	if (status != 304 || etag[0] != '\0')
+		util_strlcpy(f->etag, etag, sizeof(f->etag));
+	if (status != 304 || lm[0] != '\0')
+		util_strlcpy(f->last_modified, lm, sizeof(f->last_modified));
 	if (f->failures > 0)
 		log_notice("feed %s: recovered after %d failed fetch%s",
 		    f->cfg->id, f->failures, f->failures == 1 ? "" : "es");
@@ -274,6 +272,259 @@ feed_done(const struct fetch_result *res, void *arg)
 }
 
 static void
+feeds_wake(struct feeds *fs)
+{
+	loop_timer_at(fs->work, util_mono_ms());
+}
+
+static void
+feed_queue_clear(struct feed *f)
+{
+	while (f->queue != NULL) {
+		struct feed_block *b = f->queue;
+		f->queue = b->next;
+		free(b);
+	}
+	f->queue_tail = NULL;
+}
+
+/*
+ * fetch: a piece of a 2xx body.  Only queued: reading it is feed_work's.
+ * Never refused either, so the transfer runs to its end as before and a
+ * broken document is reported only once the transfer has not failed.
+ */
+static int
+feed_on_chunk(const char *data, size_t len, void *arg, char *err, size_t errlen)
+{
+	struct feed *f = arg;
+	struct feed_block *b = f->queue_tail;
+	size_t n;
+
+	(void)err;
+	(void)errlen;
+	while (len > 0) {
+		if (b == NULL || b->len == b->cap) {
+			b = util_calloc(1, sizeof(*b) + FEED_BLOCK);
+			b->cap = FEED_BLOCK;
+			if (f->queue_tail != NULL)
+				f->queue_tail->next = b;
+			else
+				f->queue = b;
+			f->queue_tail = b;
+		}
+		n = len < b->cap - b->len ? len : b->cap - b->len;
+		memcpy(b->data + b->len, data, n);
+		b->len += n;
+		data += n;
+		len -= n;
+	}
+	feeds_wake(f->owner);
+	return 0;
+}
+
+/* Give up the document in the works; a reader is freed in slices. */
+static void
+feed_drop(struct feed *f)
+{
+	feed_queue_clear(f);
+	f->arrived = 0;
+	if (f->reader != NULL) {
+		f->reader_dead = 1;
+		feeds_wake(f->owner);
+	}
+}
+
+/* Nothing in the works any more: start a fetch that fell due meanwhile. */
+static void
+feed_idle(struct feed *f)
+{
+	if (f->start_due && f->reader == NULL && f->job == NULL) {
+		f->start_due = 0;
+		feed_start(f);
+	}
+}
+
+static void
+feed_done(const struct fetch_result *res, void *arg)
+{
+	struct feed *f = arg;
+
+	f->xfer = NULL;
+	f->fetches++;
+	f->latency_count++;
+	f->latency_sum += (double)res->elapsed_ms / 1000.0;
+	for (size_t i = 0; i < FEED_LATENCY_BUCKETS; i++)
+		if ((double)res->elapsed_ms / 1000.0 <= feed_latency_bounds[i])
+			f->latency_le[i]++;
+	if (!res->ok) {
+		feed_drop(f);
+		feed_fail(f, res->err, res->retry_after_s);
+		return;
+	}
+	if (res->status == 304 && f->have_doc) {
+		feed_drop(f);
+		f->not_modified++;
+		f->fetched_wall_ms = util_wall_ms();
+		feed_ok(f, res->status, res->etag, res->last_modified);
+		return;
+	}
+	/* feed_work reads the rest of the body, then feed_mapped. */
+	f->arrived = 1;
+	f->status = res->status;
+	util_strlcpy(f->new_etag, res->etag, sizeof(f->new_etag));
+	util_strlcpy(f->new_last_modified, res->last_modified,
+	    sizeof(f->new_last_modified));
+	feeds_wake(f->owner);
+}
+
+/* The job ended (adapter_job_step gave r): swap the document in, or fail. */
+static void
+feed_mapped(struct feed *f, int r)
+{
+	struct park_doc nd;
+	char why[320];
+
+	if (r != 0) {
+		snprintf(why, sizeof(why), "rejected document: %s",
+		    adapter_job_error(f->job));
+		adapter_job_free(f->job);
+		f->job = NULL;
+		feed_fail(f, why, -1);
+		return;
+	}
+	park_doc_init(&nd);
+	adapter_job_take(f->job, &nd);
+	adapter_job_free(f->job);
+	f->job = NULL;
+	feed_hysteresis(f, &nd);
+	feed_trend(f, &nd);
+	park_doc_fini(&f->doc);
+	park_doc_move(&f->doc, &nd);
+	f->have_doc = 1;
+	f->fetched_wall_ms = util_wall_ms();
+	log_info("feed %s: %zu items", f->cfg->id, f->doc.n);
+	feed_ok(f, f->status, f->new_etag, f->new_last_modified);
+}
+
+/* The body is read: its tree goes to a job, or the document is rejected. */
+static void
+feed_read(struct feed *f)
+{
+	struct json_object *root;
+	struct adapter_opts o;
+	char err[256], why[320];
+
+	f->arrived = 0;
+	if (adapter_reader_finish(f->reader, &root, err, sizeof(err)) != 0) {
+		f->reader_dead = 1;
+		snprintf(why, sizeof(why), "rejected document: %s", err);
+		feed_fail(f, why, -1);
+		return;
+	}
+	adapter_reader_free(f->reader); /* holds nothing now */
+	f->reader = NULL;
+	memset(&o, 0, sizeof(o));
+	o.timezone = f->cfg->timezone[0] ? f->cfg->timezone : NULL;
+	o.fields = &f->cfg->fields;
+	f->job = adapter_job_new(f->adapter, root, &o);
+}
+
+/*
+ * One piece of f's work, the first that applies: free a dead reader, step
+ * the job, read queued bytes, finish the reader.  1 when something was
+ * done, 0 when f has nothing to do until more bytes arrive.
+ */
+static int
+feed_work(struct feed *f)
+{
+	struct feed_block *b = f->queue;
+	char err[256];
+	size_t n;
+	int r;
+
+	if (f->reader != NULL && f->reader_dead) {
+		if (adapter_reader_release(f->reader, ADAPTER_PIECE_VALUES) ==
+		    0) {
+			adapter_reader_free(f->reader);
+			f->reader = NULL;
+			f->reader_dead = 0;
+			feed_idle(f);
+		}
+		return 1;
+	}
+	if (f->job != NULL) {
+		r = adapter_job_step(f->job, ADAPTER_PIECE_ITEMS);
+		if (r <= 0) {
+			feed_mapped(f, r);
+			feed_idle(f);
+		}
+		return 1;
+	}
+	if (f->reader == NULL)
+		return 0;
+	if (b != NULL) {
+		n = b->len - b->off;
+		if (n > ADAPTER_PIECE_BYTES)
+			n = ADAPTER_PIECE_BYTES;
+		/* An error is kept by the reader: finish reports it. */
+		adapter_reader_feed(
+		    f->reader, b->data + b->off, n, err, sizeof(err));
+		b->off += n;
+		if (b->off == b->len) {
+			f->queue = b->next;
+			if (f->queue == NULL)
+				f->queue_tail = NULL;
+			free(b);
+		}
+		return 1;
+	}
+	if (!f->arrived)
+		return 0;
+	feed_read(f);
+	return 1;
+}
+
+static int64_t
+feed_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * The work timer: pieces of all feeds' work, taking turns, until none is
+ * left or FEED_SLICE_US have passed; then again on the next turn of the
+ * loop, after whatever else is due (a frame).
+ */
+static void
+feeds_on_work(struct loop_timer *t, void *arg)
+{
+	struct feeds *fs = arg;
+	int64_t until = feed_now_us() + FEED_SLICE_US;
+	int did = 1;
+
+	while (did) {
+		did = 0;
+		for (size_t k = 0; k < fs->n; k++) {
+			size_t i = (fs->work_next + k) % fs->n;
+
+			did |= feed_work(fs->v[i]);
+			if (feed_now_us() >= until) {
+				fs->work_next = i + 1;
+				/*
+				 * Not due again in this pass of the loop's
+				 * timers: the slice took over a millisecond.
+				 */
+				loop_timer_at(t, util_mono_ms());
+				return;
+			}
+		}
+	}
+}
+
+static void
 feed_start(struct feed *f)
 {
 	struct fetch_header hdr[16];
@@ -283,6 +534,10 @@ feed_start(struct feed *f)
 
 	if (f->xfer != NULL)
 		return;
+	if (f->reader != NULL || f->job != NULL) {
+		f->start_due = 1;
+		return;
+	}
 	memset(&req, 0, sizeof(req));
 	for (size_t i = 0; i < f->cfg->headers.n && i < 16; i++) {
 		hdr[i].name = h[i].name;
@@ -299,10 +554,15 @@ feed_start(struct feed *f)
 		req.etag = f->etag;
 		req.last_modified = f->last_modified;
 	}
+	req.chunk = feed_on_chunk;
+	f->reader = adapter_reader_new();
 	f->xfer =
 	    fetch_start(f->owner->fetch, &req, feed_done, f, err, sizeof(err));
-	if (f->xfer == NULL)
+	if (f->xfer == NULL) {
+		adapter_reader_free(f->reader);
+		f->reader = NULL;
 		feed_fail(f, err, -1);
+	}
 }
 
 static void
@@ -321,6 +581,10 @@ feed_free(struct feed *f)
 	loop_timer_free(f->timer);
 	loop_timer_free(f->stale_timer);
 	park_doc_fini(&f->doc);
+	/* At once: only on shutdown, or on a reload that drops the feed. */
+	feed_queue_clear(f);
+	adapter_reader_free(f->reader);
+	adapter_job_free(f->job);
 	free(f);
 }
 
@@ -331,6 +595,7 @@ feeds_new(struct loop *l, feeds_changed_cb *cb, void *arg)
 
 	fs->loop = l;
 	fs->fetch = fetch_new(l);
+	fs->work = loop_timer_new(l, feeds_on_work, fs);
 	fs->changed = cb;
 	fs->arg = arg;
 	fs->rng = (uint64_t)util_wall_ms() * 2654435761ULL | 1;
@@ -346,6 +611,7 @@ feeds_free(struct feeds *fs)
 		feed_free(fs->v[i]);
 	free(fs->v);
 	fetch_free(fs->fetch);
+	loop_timer_free(fs->work);
 	free(fs);
 }
 
@@ -410,7 +676,14 @@ feeds_fetch_all(struct feeds *fs)
 int
 feeds_busy(const struct feeds *fs)
 {
-	return fetch_active(fs->fetch) > 0;
+	if (fetch_active(fs->fetch) > 0)
+		return 1;
+	/* A document still being read or mapped; freeing does not count. */
+	for (size_t i = 0; i < fs->n; i++)
+		if ((fs->v[i]->reader != NULL && !fs->v[i]->reader_dead) ||
+		    fs->v[i]->job != NULL)
+			return 1;
+	return 0;
 }
 
 const struct park_doc *
@@ -437,12 +710,11 @@ feeds_count(const struct feeds *fs)
 }
 
 void
-feeds_stats(const struct feeds *fs, size_t i, int64_t now_ms,
-    struct feed_stats *out)
+feeds_stats(
+    const struct feeds *fs, size_t i, int64_t now_ms, struct feed_stats *out)
 {
 	const struct feed *f = fs->v[i];
 	struct park_rules ru;
-
 
 	memset(out, 0, sizeof(*out));
 	out->id = f->cfg->id;
@@ -466,9 +738,9 @@ feeds_stats(const struct feeds *fs, size_t i, int64_t now_ms,
 	ru.stale_after_ms = (int64_t)f->cfg->stale_after_s * 1000;
 	for (size_t k = 0; k < f->doc.n; k++) {
 		const struct park_item *it = &f->doc.items[k];
-		int64_t t = it->time_ms != PARK_NO_TIME ? it->time_ms
-		    : f->doc.time_ms != PARK_NO_TIME    ? f->doc.time_ms
-							: f->fetched_wall_ms;
+		int64_t t = it->time_ms != PARK_NO_TIME ? it->time_ms :
+		    f->doc.time_ms != PARK_NO_TIME      ? f->doc.time_ms :
+							  f->fetched_wall_ms;
 		if (park_display(it, &ru, NULL) == PARK_DISPLAY_NODATA)
 			out->items_nodata++;
 		if (t > out->doc_newest_ms && t - now_ms <= PARK_FUTURE_MS)

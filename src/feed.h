@@ -55,7 +55,7 @@ struct feed_stats {
 	int stale;
 	char last_error[256];
 	size_t items;
-	size_t items_nodata; /* shown as --- at now_ms */
+	size_t items_nodata;   /* shown as --- at now_ms */
 	int64_t doc_newest_ms; /* newest item or feed time, PARK_NO_TIME */
 	/* Fetch latency histogram (cumulative buckets, Prometheus style). */
 	uint64_t latency_le[FEED_LATENCY_BUCKETS];
@@ -63,8 +63,8 @@ struct feed_stats {
 	double latency_sum;
 };
 size_t feeds_count(const struct feeds *fs);
-void feeds_stats(const struct feeds *fs, size_t i, int64_t now_ms,
-		 struct feed_stats *out);
+void feeds_stats(
+    const struct feeds *fs, size_t i, int64_t now_ms, struct feed_stats *out);
 
 /* The back-off delay after n consecutive failures (jitter in 0..1). */
 int64_t feed_backoff_ms(int interval_s, int failures, double jitter);

@@ -179,19 +179,52 @@ adapter_add_record(
 	    c, it, adapter_path(rec, p->name), adapter_path(rec, p->title));
 }
 
+void
+adapter_walk_array(
+    struct adapter_walk *w, struct json_object *items, adapter_item_fn *one)
+{
+	w->items = items;
+	w->one = one;
+	w->i = 0;
+	w->n = json_object_array_length(items);
+}
+
+void
+adapter_walk_object(
+    struct adapter_walk *w, struct json_object *items, adapter_keyed_fn *keyed)
+{
+	w->items = items;
+	w->keyed = keyed;
+	w->it = json_object_iter_begin(items);
+	w->end = json_object_iter_end(items);
+}
+
 int
-adapter_walk(struct json_object *items,
-    int (*one)(struct json_object *item, const struct adapter_ctx *c),
-    const struct adapter_ctx *c)
+adapter_walk_step(struct adapter_walk *w, size_t max)
 {
 	struct json_object *item;
 
-	for (size_t i = 0; i < json_object_array_length(items); i++) {
-		item = json_object_array_get_idx(items, i);
-		if (!json_object_is_type(item, json_type_object))
-			continue;
-		if (one(item, c) != 0)
+	if (w->items == NULL)
+		return 0;
+	if (w->keyed != NULL) {
+		/* Insertion order, as json_object_object_foreach. */
+		for (; max > 0 && !json_object_iter_equal(&w->it, &w->end);
+		     max--) {
+			const char *key = json_object_iter_peek_name(&w->it);
+
+			item = json_object_iter_peek_value(&w->it);
+			json_object_iter_next(&w->it);
+			if (json_object_is_type(item, json_type_object) &&
+			    w->keyed(key, item, &w->c) != 0)
+				return -1;
+		}
+		return !json_object_iter_equal(&w->it, &w->end);
+	}
+	for (; max > 0 && w->i < w->n; max--) {
+		item = json_object_array_get_idx(w->items, w->i++);
+		if (json_object_is_type(item, json_type_object) &&
+		    w->one(item, &w->c) != 0)
 			return -1;
 	}
-	return 0;
+	return w->i < w->n;
 }

@@ -3,13 +3,17 @@
  * parsed: reading one field of an item (a member, a dotted path, a count,
  * an id, a trend, a state with an open flag), building the item (defaults,
  * the id-or-name rule with its name fallback, the error for too many car
- * parks) and walking an array of items.  Keeping these rules in one place
- * makes every format treat a half-broken item the same way; the adapters
- * only say where each field lives.  Internal to src/adapters/.
+ * parks) and walking the items.  Keeping these rules in one place makes
+ * every format treat a half-broken item the same way; the adapters only
+ * say where each field lives.  Internal to src/adapters/ and adapter.c.
+ *
+ * The walk can stop after any item and go on later, so that adapter_job
+ * maps a document of 64 MiB a few items at a time on the loop thread.
  */
 #ifndef TAFEL_ADAPTERS_COMMON_H
 #define TAFEL_ADAPTERS_COMMON_H
 
+#include <json_object_iterator.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -88,12 +92,40 @@ int adapter_record_id(const struct adapter_ctx *c, struct json_object *rec,
 int adapter_add_record(
     const struct adapter_ctx *c, struct json_object *rec, struct park_item *it);
 
+typedef int adapter_item_fn(
+    struct json_object *item, const struct adapter_ctx *c);
+typedef int adapter_keyed_fn(
+    const char *key, struct json_object *item, const struct adapter_ctx *c);
+
 /*
- * Call one() for each element of the array items that is an object (the
- * others are ignored); stops at the first -1 and returns it, else 0.
+ * One document being walked: the context its items are mapped with, and
+ * where the walk stands.  adapter_job fills c.out, c.err and c.errlen
+ * (the rest zero) and calls the adapter's start function, which checks
+ * the top level, sets the other fields of c and chooses what to walk.
+ * The tree must not change until the walk is over.
  */
-int adapter_walk(struct json_object *items,
-    int (*one)(struct json_object *item, const struct adapter_ctx *c),
-    const struct adapter_ctx *c);
+struct adapter_walk {
+	struct adapter_ctx c;
+	struct adapter_paths paths; /* what c.paths points to, if anything */
+	adapter_item_fn *one;       /* array walks */
+	adapter_keyed_fn *keyed;    /* object walks */
+	struct json_object *items;  /* NULL: nothing to walk */
+	size_t i, n;                /* array: next index, length */
+	struct json_object_iterator it, end; /* object: next member, end */
+};
+
+/* Walk the elements of the array items that are objects (others skipped). */
+void adapter_walk_array(
+    struct adapter_walk *w, struct json_object *items, adapter_item_fn *one);
+/* Walk the members of the object items whose values are objects. */
+void adapter_walk_object(
+    struct adapter_walk *w, struct json_object *items, adapter_keyed_fn *keyed);
+
+/*
+ * Map up to max more elements (skipped ones count too): 1 while some are
+ * left, 0 when the walk is over, -1 when an item rejected the document
+ * (c.err filled; the walk must not be stepped again).
+ */
+int adapter_walk_step(struct adapter_walk *w, size_t max);
 
 #endif

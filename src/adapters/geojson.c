@@ -53,12 +53,12 @@ geojson_feature(struct json_object *f, const struct adapter_ctx *c)
 
 int
 adapter_geojson(struct json_object *root, const struct adapter_opts *o,
-    struct park_doc *out, char *err, size_t errlen)
+    struct adapter_walk *w)
 {
 	struct json_object *feats = adapter_array(root, "features");
 	struct json_object *type = NULL;
-	struct adapter_paths paths;
-	struct adapter_ctx c = { o->timezone, &paths, 0, out, err, errlen };
+	char *err = w->c.err;
+	size_t errlen = w->c.errlen;
 
 	if (feats == NULL) {
 		snprintf(err, errlen,
@@ -74,6 +74,9 @@ adapter_geojson(struct json_object *root, const struct adapter_opts *o,
 		    "top level: type is not \"FeatureCollection\"");
 		return -1;
 	}
-	adapter_paths_pick(o->fields, &geojson_defaults, &paths);
-	return adapter_walk(feats, geojson_feature, &c);
+	w->c.tz = o->timezone;
+	adapter_paths_pick(o->fields, &geojson_defaults, &w->paths);
+	w->c.paths = &w->paths;
+	adapter_walk_array(w, feats, geojson_feature);
+	return 0;
 }

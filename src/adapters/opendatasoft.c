@@ -44,19 +44,20 @@ ods_record(struct json_object *rec, const struct adapter_ctx *c)
 
 int
 adapter_opendatasoft(struct json_object *root, const struct adapter_opts *o,
-    struct park_doc *out, char *err, size_t errlen)
+    struct adapter_walk *w)
 {
 	struct json_object *recs = root;
-	struct adapter_paths paths;
-	struct adapter_ctx c = { o->timezone, &paths, 0, out, err, errlen };
 
 	if (!json_object_is_type(root, json_type_array))
 		recs = adapter_array(root, "results");
 	if (recs == NULL) {
-		snprintf(err, errlen,
+		snprintf(w->c.err, w->c.errlen,
 		    "top level: expected object with results[] or an array");
 		return -1;
 	}
-	adapter_paths_pick(o->fields, &ods_defaults, &paths);
-	return adapter_walk(recs, ods_record, &c);
+	w->c.tz = o->timezone;
+	adapter_paths_pick(o->fields, &ods_defaults, &w->paths);
+	w->c.paths = &w->paths;
+	adapter_walk_array(w, recs, ods_record);
+	return 0;
 }

@@ -82,19 +82,22 @@ parkapi_v1_lot(struct json_object *lot, const struct adapter_ctx *c)
 
 int
 adapter_parkapi_v1(struct json_object *root, const struct adapter_opts *o,
-    struct park_doc *out, char *err, size_t errlen)
+    struct adapter_walk *w)
 {
 	struct json_object *lots = adapter_array(root, "lots"), *upd;
-	struct adapter_ctx c = { parkapi_tz(o), NULL, 0, out, err, errlen };
+	struct adapter_ctx *c = &w->c;
 
 	if (lots == NULL) {
-		snprintf(err, errlen, "top level: expected object with lots[]");
+		snprintf(c->err, c->errlen,
+		    "top level: expected object with lots[]");
 		return -1;
 	}
+	c->tz = parkapi_tz(o);
 	upd = adapter_get(root, "last_updated");
-	out->time_ms = park_json_when(upd, c.tz);
-	c.nodata = parkapi_v1_epoch(upd, c.tz);
-	return adapter_walk(lots, parkapi_v1_lot, &c);
+	c->out->time_ms = park_json_when(upd, c->tz);
+	c->nodata = parkapi_v1_epoch(upd, c->tz);
+	adapter_walk_array(w, lots, parkapi_v1_lot);
+	return 0;
 }
 
 /* ---- v2 ---- */
@@ -137,19 +140,20 @@ parkapi_v2_lot(struct json_object *lot, const struct adapter_ctx *c)
 
 int
 adapter_parkapi_v2(struct json_object *root, const struct adapter_opts *o,
-    struct park_doc *out, char *err, size_t errlen)
+    struct adapter_walk *w)
 {
 	struct json_object *lots = root;
-	struct adapter_ctx c = { parkapi_tz(o), NULL, 0, out, err, errlen };
 
 	if (!json_object_is_type(root, json_type_array))
 		lots = adapter_array(root, "results");
 	if (lots == NULL) {
-		snprintf(err, errlen,
+		snprintf(w->c.err, w->c.errlen,
 		    "top level: expected object with results[] or an array");
 		return -1;
 	}
-	return adapter_walk(lots, parkapi_v2_lot, &c);
+	w->c.tz = parkapi_tz(o);
+	adapter_walk_array(w, lots, parkapi_v2_lot);
+	return 0;
 }
 
 /* ---- v3 ---- */
@@ -198,15 +202,16 @@ parkapi_v3_site(struct json_object *site, const struct adapter_ctx *c)
 
 int
 adapter_parkapi_v3(struct json_object *root, const struct adapter_opts *o,
-    struct park_doc *out, char *err, size_t errlen)
+    struct adapter_walk *w)
 {
 	struct json_object *sites = adapter_array(root, "items");
-	struct adapter_ctx c = { parkapi_tz(o), NULL, 0, out, err, errlen };
 
 	if (sites == NULL) {
-		snprintf(
-		    err, errlen, "top level: expected object with items[]");
+		snprintf(w->c.err, w->c.errlen,
+		    "top level: expected object with items[]");
 		return -1;
 	}
-	return adapter_walk(sites, parkapi_v3_site, &c);
+	w->c.tz = parkapi_tz(o);
+	adapter_walk_array(w, sites, parkapi_v3_site);
+	return 0;
 }

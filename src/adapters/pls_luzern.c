@@ -99,9 +99,10 @@ pls_parking(
 
 int
 adapter_pls_luzern(struct json_object *root, const struct adapter_opts *o,
-    struct park_doc *out, char *err, size_t errlen)
+    struct adapter_walk *w)
 {
-	struct adapter_ctx c = { o->timezone, NULL, 0, out, err, errlen };
+	char *err = w->c.err;
+	size_t errlen = w->c.errlen;
 	struct json_object *st, *parkings;
 
 	if (!json_object_is_type(root, json_type_object)) {
@@ -132,11 +133,7 @@ adapter_pls_luzern(struct json_object *root, const struct adapter_opts *o,
 		    "top level: expected object with data.parkings{}");
 		return -1;
 	}
-	json_object_object_foreach (parkings, code, p) {
-		if (!json_object_is_type(p, json_type_object))
-			continue;
-		if (pls_parking(code, p, &c) != 0)
-			return -1;
-	}
+	w->c.tz = o->timezone;
+	adapter_walk_object(w, parkings, pls_parking);
 	return 0;
 }

@@ -2,9 +2,13 @@
  * test_adapter: the document-level rules of adapter_parse (rule 13: BOM,
  * strict parsing, trailing bytes, truncation, depth, API error objects)
  * on in-memory documents, the field mappings that tafeld inspect cannot
- * show (state, trend, times, configured field names), and inspect_run's
- * output and exit codes.  The golden documents live in tests/feeds/.
+ * show (state, trend, times, configured field names), inspect_run's
+ * output and exit codes, and that the pieces (reader fed in any cuts, job
+ * stepped an item at a time) give exactly what adapter_parse gives, for
+ * these documents and every golden one in tests/feeds/ (run from the top
+ * folder).
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -668,6 +672,449 @@ test_inspect_timezone_overrides_utc_rule(void **state)
 	free(errs);
 }
 
+/* ---- the reader and the job: the same result in pieces ---- */
+
+#define FEEDS_DIR "tests/feeds" /* run from the top folder */
+
+/* What a parse gave: the return value, the reason, the document. */
+struct outcome {
+	int r;
+	char err[ADAPTER_ERR_LEN];
+	struct park_doc doc;
+};
+
+static void
+outcome_whole(const char *fmt, const char *body, size_t len,
+    const struct adapter_opts *o, struct outcome *out)
+{
+	park_doc_init(&out->doc);
+	out->err[0] = '\0';
+	out->r = adapter_parse(adapter_find(fmt), body, len, o, &out->doc,
+	    out->err, sizeof(out->err));
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static size_t
+rng_below(size_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (size_t)(rng_state % n);
+}
+
+/*
+ * The reader fed in pieces of cut bytes (0: random sizes from 1 byte to
+ * 4 KiB, biased to small ones), then the job stepped max_items at a time.
+ */
+static void
+outcome_pieces(const char *fmt, const char *body, size_t len,
+    const struct adapter_opts *o, size_t cut, size_t max_items,
+    struct outcome *out)
+{
+	struct adapter_reader *r = adapter_reader_new();
+	struct adapter_job *j;
+	struct json_object *root;
+	char early[ADAPTER_ERR_LEN];
+	size_t off = 0, n;
+	int rejected = 0;
+
+	park_doc_init(&out->doc);
+	out->err[0] = '\0';
+	while (off < len) {
+		n = cut != 0 ? cut :
+			       1 + rng_below(rng_below(4) == 0 ? 4096 : 9);
+		if (n > len - off)
+			n = len - off;
+		/* Once sure to be rejected, the reader stays so. */
+		if (adapter_reader_feed(
+			r, body + off, n, early, sizeof(early)) != 0)
+			rejected = 1;
+		else
+			assert_int_equal(rejected, 0);
+		off += n;
+	}
+	out->r = adapter_reader_finish(r, &root, out->err, sizeof(out->err));
+	if (rejected)
+		assert_int_equal(out->r, -1);
+	if (out->r != 0) {
+		/* Freed in slices, even what json-c built of it. */
+		while (adapter_reader_release(r, 3) == 1)
+			;
+		adapter_reader_free(r);
+		return;
+	}
+	adapter_reader_free(r);
+	j = adapter_job_new(adapter_find(fmt), root, o);
+	while ((out->r = adapter_job_step(j, max_items)) == 1)
+		;
+	assert_int_equal(adapter_job_step(j, max_items), out->r);
+	if (out->r == 0)
+		adapter_job_take(j, &out->doc);
+	else
+		snprintf(
+		    out->err, sizeof(out->err), "%s", adapter_job_error(j));
+	adapter_job_free(j);
+}
+
+static void
+outcome_same(const struct outcome *a, const struct outcome *b, const char *what,
+    const char *how)
+{
+	if (a->r != b->r || strcmp(a->err, b->err) != 0)
+		fail_msg("%s, %s: %d \"%s\", whole %d \"%s\"", what, how, b->r,
+		    b->err, a->r, a->err);
+	if (a->doc.n != b->doc.n || a->doc.time_ms != b->doc.time_ms)
+		fail_msg("%s, %s: %zu items, whole %zu", what, how, b->doc.n,
+		    a->doc.n);
+	for (size_t i = 0; i < a->doc.n; i++) {
+		const struct park_item *x = &a->doc.items[i];
+		const struct park_item *y = &b->doc.items[i];
+
+		if (strcmp(x->id, y->id) != 0 ||
+		    strcmp(x->name, y->name) != 0 || x->free != y->free ||
+		    x->total != y->total || x->state != y->state ||
+		    x->trend != y->trend || x->time_ms != y->time_ms)
+			fail_msg("%s, %s: item %zu (%s) differs", what, how, i,
+			    x->id);
+	}
+}
+
+/* Whole, byte by byte, in random pieces: one outcome. */
+static void
+pieces_agree(const char *fmt, const char *body, size_t len, const char *what)
+{
+	struct outcome whole, part;
+	char how[64];
+
+	outcome_whole(fmt, body, len, NULL, &whole);
+	outcome_pieces(fmt, body, len, NULL, 1, 1, &part);
+	outcome_same(&whole, &part, what, "byte by byte, 1 item per step");
+	park_doc_fini(&part.doc);
+	for (int k = 0; k < 4; k++) {
+		size_t items = k == 0 ? SIZE_MAX : 1 + rng_below(40);
+
+		outcome_pieces(fmt, body, len, NULL, 0, items, &part);
+		snprintf(how, sizeof(how),
+		    "random pieces #%d, %zu items per step", k, items);
+		outcome_same(&whole, &part, what, how);
+		park_doc_fini(&part.doc);
+	}
+	park_doc_fini(&whole.doc);
+}
+
+static void
+test_adapter_reader_any_cuts_give_the_whole_result(void **state)
+{
+	/* Each kind of verdict, and numbers json-c 0.16 misreads when cut. */
+	static const char *const docs[][2] = {
+		{ "parkapi-v1", "\xEF\xBB\xBF" LOTS "\r\n" },
+		{ "parkapi-v1", "\xEF\xBB\xBF\xEF\xBB\xBF" LOTS },
+		{ "parkapi-v1", " \xEF\xBB\xBF" LOTS },
+		{ "parkapi-v1", "\xEF\xBB" },
+		{ "parkapi-v1", "\xEF\xBB\xBF" },
+		{ "parkapi-v1", " \t\r\n" },
+		{ "parkapi-v1", "" },
+		{ "parkapi-v1", LOTS " x" },
+		{ "parkapi-v1", LOTS "\n" LOTS },
+		{ "parkapi-v1", "{\"lots\": [1" },
+		{ "parkapi-v1", "{\"lots\": [],}" },
+		{ "parkapi-v1", "{\"lots\": [01]}" },
+		{ "parkapi-v1", "{\"lots\": [12-3]}" },
+		{ "parkapi-v1", "{\"lots\": [1.+5, -1Infinity]}" },
+		{ "parkapi-v1", "-1Infinity" },
+		{ "parkapi-v1", "{\"lots\": [], \"x\": -1234567.e-Infinity}" },
+		{ "parkapi-v1", "{\"lots\": [], \"x\": 12345678901234567890}" },
+		{ "parkapi-v1", "{\"lots\": [], \"t\": \"\\ud83d\\ude00\"}" },
+		{ "parkapi-v1", "123 " },
+		{ "parkapi-v1", "null" },
+		{ "parkapi-v1", "{\"error\": {\"code\": 1}, \"lots\": []}" },
+		{ "pls-luzern",
+		    "{\"status\": \"success\", \"data\": {"
+		    "\"parkings\": {\"A\": {\"vacancy\": 1}, "
+		    "\"B\": 2, \"C\": {\"vacancy\": 3}}}}" },
+	};
+	char doc[256];
+	int n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		pieces_agree(
+		    docs[i][0], docs[i][1], strlen(docs[i][1]), docs[i][1]);
+	/* A NUL byte after a syntax error still decides, as a whole. */
+	pieces_agree("parkapi-v1", "{\"lots\" x]\0", 11, "NUL after error");
+	pieces_agree(
+	    "parkapi-v1", LOTS "  \0", strlen(LOTS) + 3, "NUL after the value");
+	/* Too deep, and just deep enough. */
+	for (int depth = ADAPTER_MAX_DEPTH - 1; depth <= ADAPTER_MAX_DEPTH;
+	     depth++) {
+		n = snprintf(doc, sizeof(doc), "{\"lots\": [], \"x\": ");
+		for (int k = 0; k < depth; k++)
+			doc[n++] = '[';
+		for (int k = 0; k < depth; k++)
+			doc[n++] = ']';
+		doc[n++] = '}';
+		pieces_agree("parkapi-v1", doc, (size_t)n, "depth");
+	}
+}
+
+/* Every golden document, in its own format. */
+static void
+test_adapter_reader_and_job_agree_on_every_golden_document(void **state)
+{
+	DIR *top = opendir(FEEDS_DIR), *d;
+	struct dirent *fe, *e;
+	char path[1024], what[1024];
+	size_t cases = 0, len;
+	char *body;
+
+	(void)state;
+	assert_non_null(top);
+	while ((fe = readdir(top)) != NULL) {
+		if (adapter_find(fe->d_name) == NULL)
+			continue;
+		snprintf(path, sizeof(path), FEEDS_DIR "/%s", fe->d_name);
+		d = opendir(path);
+		assert_non_null(d);
+		while ((e = readdir(d)) != NULL) {
+			size_t nl = strlen(e->d_name);
+
+			if (nl < 6 || strcmp(e->d_name + nl - 5, ".json") != 0)
+				continue;
+			snprintf(path, sizeof(path), FEEDS_DIR "/%s/%s",
+			    fe->d_name, e->d_name);
+			body = util_read_file(
+			    path, 64 << 20, &len, err, sizeof(err));
+			if (body == NULL)
+				fail_msg("%s", err);
+			snprintf(what, sizeof(what), "%s", path);
+			pieces_agree(fe->d_name, body, len, what);
+			free(body);
+			cases++;
+		}
+		closedir(d);
+	}
+	closedir(top);
+	assert_true(cases >= 100);
+}
+
+/* json-c alone reads "[12" then "-3]" as [12]: the reader holds back. */
+static void
+test_adapter_reader_never_cuts_a_number(void **state)
+{
+	struct adapter_reader *r = adapter_reader_new();
+	struct json_object *root;
+
+	(void)state;
+	assert_int_equal(adapter_reader_feed(r, "[12", 3, err, sizeof(err)), 0);
+	assert_int_equal(
+	    adapter_reader_feed(r, "-3]", 3, err, sizeof(err)), -1);
+	assert_string_equal(err, "not JSON at offset 3 (number expected)");
+	assert_int_equal(adapter_reader_finish(r, &root, err, sizeof(err)), -1);
+	assert_string_equal(err, "not JSON at offset 3 (number expected)");
+	assert_null(root);
+	adapter_reader_free(r);
+	/* A number at the very end is complete only at finish. */
+	r = adapter_reader_new();
+	assert_int_equal(adapter_reader_feed(r, " 4", 2, err, sizeof(err)), 0);
+	assert_int_equal(adapter_reader_feed(r, "2", 1, err, sizeof(err)), 0);
+	assert_int_equal(adapter_reader_finish(r, &root, err, sizeof(err)), 0);
+	assert_int_equal(json_object_get_int(root), 42);
+	json_object_put(root);
+	adapter_reader_free(r);
+}
+
+/*
+ * Rejected as soon as it is sure, and then a NUL byte further on still
+ * wins, as it does for the document as a whole.
+ */
+static void
+test_adapter_reader_rejects_early_but_nul_still_wins(void **state)
+{
+	struct adapter_reader *r = adapter_reader_new();
+	struct json_object *root;
+
+	(void)state;
+	assert_int_equal(
+	    adapter_reader_feed(r, "{\"lots\": [] } x", 15, err, sizeof(err)),
+	    -1);
+	assert_string_equal(err, "trailing bytes at offset 14");
+	assert_int_equal(
+	    adapter_reader_feed(r, " \0", 2, err, sizeof(err)), -1);
+	assert_string_equal(err, "not JSON at offset 16 (NUL byte)");
+	assert_int_equal(adapter_reader_finish(r, &root, err, sizeof(err)), -1);
+	assert_string_equal(err, "not JSON at offset 16 (NUL byte)");
+	adapter_reader_free(r);
+}
+
+/* A document of n car parks in format fmt, into buf. */
+static size_t
+big_doc(const char *fmt, size_t n, char *buf, size_t size)
+{
+	int pls = strcmp(fmt, "pls-luzern") == 0;
+	size_t used;
+
+	used = (size_t)snprintf(buf, size, "%s",
+	    pls ? "{\"status\": \"success\", \"data\": {\"parkings\": {" :
+		  "{\"lots\": [");
+	for (size_t i = 0; i < n; i++) {
+		if (pls)
+			used += (size_t)snprintf(buf + used, size - used,
+			    "%s\"P%zu\": {\"description\": \"Park %zu\", "
+			    "\"vacancy\": %zu, \"opened\": %s, \"x\": [1, "
+			    "[2, {\"y\": null}]]}",
+			    i ? ", " : "", i % (n / 2 + 1), i, i,
+			    i % 3 ? "true" : "false");
+		else
+			used += (size_t)snprintf(buf + used, size - used,
+			    "%s{\"id\": \"L%zu\", \"name\": \"Lot %zu\", "
+			    "\"free\": %zu, \"total\": 500}%s",
+			    i ? ", " : "", i % (n / 2 + 1), i, i,
+			    i % 7 ? "" : ", 17, null");
+		assert_true(used < size);
+	}
+	used += (size_t)snprintf(buf + used, size - used, "%s",
+	    pls ? "}}, \"tail\": {\"a\": [[[]]]}}" : "], \"more\": {}}");
+	assert_true(used < size);
+	return used;
+}
+
+/* One item per step: as many steps as items, the same document. */
+static void
+test_adapter_job_steps_one_item_at_a_time(void **state)
+{
+	static const char *const fmts[] = { "pls-luzern", "parkapi-v1" };
+	static char buf[1 << 20];
+	struct outcome whole, part;
+	struct adapter_job *j;
+	struct json_object *root;
+	size_t len, steps;
+
+	(void)state;
+	for (size_t f = 0; f < 2; f++) {
+		len = big_doc(fmts[f], 500, buf, sizeof(buf));
+		outcome_whole(fmts[f], buf, len, NULL, &whole);
+		assert_int_equal(whole.r, 0);
+		assert_int_equal(whole.doc.n, 251); /* duplicate ids merged */
+		outcome_pieces(fmts[f], buf, len, NULL, 4096, 1, &part);
+		outcome_same(&whole, &part, fmts[f], "1 item per step");
+		park_doc_fini(&part.doc);
+		/* Count the steps: one per element, then the freeing. */
+		root = json_tokener_parse(buf);
+		j = adapter_job_new(adapter_find(fmts[f]), root, NULL);
+		for (steps = 1; adapter_job_step(j, 1) == 1; steps++)
+			;
+		assert_true(steps > whole.doc.n);
+		park_doc_init(&part.doc);
+		adapter_job_take(j, &part.doc);
+		adapter_job_free(j);
+		part.r = 0;
+		part.err[0] = '\0';
+		outcome_same(&whole, &part, fmts[f], "counted steps");
+		park_doc_fini(&part.doc);
+		park_doc_fini(&whole.doc);
+	}
+}
+
+/* A rejected document: the reason at once, the tree freed in steps. */
+static void
+test_adapter_job_rejects_at_new_and_frees_in_steps(void **state)
+{
+	static char buf[1 << 20];
+	struct adapter_job *j;
+	size_t len, steps;
+	int r;
+
+	(void)state;
+	len = big_doc("parkapi-v1", 2000, buf, sizeof(buf));
+	j = adapter_job_new(
+	    adapter_find("geojson"), json_tokener_parse(buf), NULL);
+	assert_string_equal(adapter_job_error(j),
+	    "top level: expected FeatureCollection with features[]");
+	for (steps = 1; (r = adapter_job_step(j, 1)) == 1; steps++)
+		;
+	assert_int_equal(r, -1);
+	assert_true(steps > 10); /* 64 values per step */
+	assert_int_equal(adapter_job_step(j, 1), -1);
+	adapter_job_free(j);
+	(void)len;
+	/* Freed early: whatever is left goes at once. */
+	j = adapter_job_new(
+	    adapter_find("parkapi-v1"), json_tokener_parse(buf), NULL);
+	assert_int_equal(adapter_job_step(j, 10), 1);
+	adapter_job_free(j);
+}
+
+/* The options are copied: a reload may free them while the job runs. */
+static void
+test_adapter_job_copies_options(void **state)
+{
+	static const char doc[] =
+	    "{\"results\": [{\"code\": \"a\", \"title\": \"A\", "
+	    "\"published\": \"2026-01-08T13:40:00\"}]}";
+	struct adapter_fields *fields = calloc(1, sizeof(*fields));
+	struct adapter_opts o;
+	struct adapter_job *j;
+	struct park_doc d;
+	char *tz = strdup("Europe/Zurich");
+
+	(void)state;
+	assert_non_null(fields);
+	snprintf(fields->id, sizeof(fields->id), "code");
+	o.timezone = tz;
+	o.fields = fields;
+	j = adapter_job_new(
+	    adapter_find("opendatasoft"), json_tokener_parse(doc), &o);
+	memset(fields, 'x', sizeof(*fields));
+	memset(tz, 'x', strlen(tz));
+	free(fields);
+	free(tz);
+	while (adapter_job_step(j, 1) == 1)
+		;
+	park_doc_init(&d);
+	adapter_job_take(j, &d);
+	adapter_job_free(j);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].id, "a");
+	assert_int_equal(d.items[0].time_ms, T_1240Z);
+	park_doc_fini(&d);
+}
+
+/* A body cut short: what json-c built of it is freed in slices. */
+static void
+test_adapter_reader_release_frees_a_partial_tree_in_slices(void **state)
+{
+	static char buf[1 << 20];
+	struct adapter_reader *r = adapter_reader_new();
+	size_t len, slices;
+
+	(void)state;
+	len = big_doc("pls-luzern", 3000, buf, sizeof(buf));
+	assert_int_equal(
+	    adapter_reader_feed(r, buf, len - 40, err, sizeof(err)), 0);
+	for (slices = 1; adapter_reader_release(r, 100) == 1; slices++)
+		;
+	assert_true(slices > 100);
+	assert_int_equal(adapter_reader_release(r, 100), 0);
+	assert_int_equal(adapter_reader_feed(r, "}", 1, err, sizeof(err)), -1);
+	adapter_reader_free(r);
+	/* A complete value not taken (trailing bytes) goes the same way. */
+	r = adapter_reader_new();
+	assert_int_equal(adapter_reader_feed(r, buf, len, err, sizeof(err)), 0);
+	assert_int_equal(adapter_reader_feed(r, "x", 1, err, sizeof(err)), -1);
+	while (adapter_reader_release(r, 7) == 1)
+		;
+	adapter_reader_free(r);
+	/* Or all at once. */
+	r = adapter_reader_new();
+	assert_int_equal(
+	    adapter_reader_feed(r, buf, len / 2, err, sizeof(err)), 0);
+	adapter_reader_free(r);
+	adapter_reader_free(NULL);
+	adapter_job_free(NULL);
+}
+
 int
 main(void)
 {
@@ -697,6 +1144,19 @@ main(void)
 		cmocka_unit_test(test_inspect_rejected_document_prints_nothing),
 		cmocka_unit_test(test_inspect_unknown_format_lists_formats),
 		cmocka_unit_test(test_inspect_timezone_overrides_utc_rule),
+		cmocka_unit_test(
+		    test_adapter_reader_any_cuts_give_the_whole_result),
+		cmocka_unit_test(
+		    test_adapter_reader_and_job_agree_on_every_golden_document),
+		cmocka_unit_test(test_adapter_reader_never_cuts_a_number),
+		cmocka_unit_test(
+		    test_adapter_reader_rejects_early_but_nul_still_wins),
+		cmocka_unit_test(test_adapter_job_steps_one_item_at_a_time),
+		cmocka_unit_test(
+		    test_adapter_job_rejects_at_new_and_frees_in_steps),
+		cmocka_unit_test(test_adapter_job_copies_options),
+		cmocka_unit_test(
+		    test_adapter_reader_release_frees_a_partial_tree_in_slices),
 	};
 
 	/* The sign's default zone; zone-less local times depend on it. */
