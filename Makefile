@@ -130,6 +130,7 @@ integration: $(B)/tafeld $(B)/tafelctl
 	python3 tests/integration/run.py $(B)/tafeld
 	python3 tests/integration/feeds.py $(B)/tafeld
 	python3 tests/integration/monitor.py $(B)/tafeld
+	python3 tests/integration/api.py $(B)/tafeld
 	python3 tests/integration/preview.py $(B)/tafeld
 	python3 tests/integration/tafelctl.py $(B)/tafelctl
 

@@ -143,7 +143,9 @@ api_body(const struct httpd_req *req, struct httpd_resp *resp)
 		httpd_error(resp, 400, "badJson", "the body contains a NUL byte");
 		return NULL;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	/* RFC 8259: JSON text is UTF-8; anything else is malformed. */
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
 	end = json_tokener_get_parse_end(tok);
 	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success) {
@@ -185,7 +187,16 @@ api_known_fields(struct json_object *o, const char *const *allowed,
 			if (strcmp(key, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL) {
-			snprintf(msg, sizeof(msg), "%.64s: unknown field", key);
+			/* Quote at most 64 bytes, cut on a character boundary. */
+			size_t n = strlen(key);
+			if (n > 64) {
+				n = 64;
+				while (n > 0 && ((unsigned char)key[n] & 0xc0) ==
+						    0x80)
+					n--;
+			}
+			snprintf(msg, sizeof(msg), "%.*s: unknown field", (int)n,
+			    key);
 			httpd_error(resp, 400, "badField", msg);
 			return -1;
 		}
@@ -421,8 +432,16 @@ api_post_message(const struct httpd_req *req, struct httpd_resp *resp,
 		    "give either duration_s or end");
 		goto out;
 	}
+	if (start < 0 || start > MSG_WALL_MAX) {
+		api_field_error(resp, "start", "out of range");
+		goto out;
+	}
 	if (has_dur)
 		end = start + dur * 1000;
+	if (end > MSG_WALL_MAX) {
+		api_field_error(resp, "end", "beyond 9999-12-31");
+		goto out;
+	}
 	if (end <= start || end <= now) {
 		api_field_error(resp, "end", "must be after start and now");
 		goto out;

@@ -259,10 +259,17 @@ on_feeds_changed(void *arg)
 {
 	struct app *a = arg;
 
-	/* New data: draw now, unless a frame is already due sooner. */
+	/*
+	 * New data: draw as soon as display.fps allows, unless a frame is
+	 * already due sooner.  Many changes in a burst cost one frame.
+	 */
+	int64_t at = a->last_frame + 1000 / a->cfg->display.fps;
+
+	if (at < util_mono_ms())
+		at = util_mono_ms();
 	if (!loop_timer_armed(a->render_timer) ||
-	    loop_timer_deadline(a->render_timer) > util_mono_ms())
-		loop_timer_at(a->render_timer, util_mono_ms());
+	    loop_timer_deadline(a->render_timer) > at)
+		loop_timer_at(a->render_timer, at);
 }
 
 static void
