@@ -301,8 +301,14 @@ on_render_timer(struct loop_timer *t, void *arg)
 	}
 	if (a->board.frames == 1)
 		update_status(a); /* the first frame is up: say so */
+	/*
+	 * One millisecond late rather than early: wall-clock changes (a
+	 * minute, data turning stale) are measured on CLOCK_REALTIME and the
+	 * timer runs on CLOCK_MONOTONIC, and a frame drawn a hair before the
+	 * change would otherwise wait a whole frame interval for the next.
+	 */
 	if (next != RENDER_NEVER)
-		loop_timer_at(t, now + (next < min_gap ? min_gap : next));
+		loop_timer_at(t, now + (next + 1 < min_gap ? min_gap : next + 1));
 	schedule_snapshot(a);
 }
 
