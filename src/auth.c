@@ -241,5 +241,5 @@ auth_generate(const char *path, const char *token_out, char *err, size_t errlen)
 	}
 	close(fd);
 	explicit_bzero(line, sizeof(line));
-	return 0;
+	return 1;
 }

@@ -42,7 +42,8 @@ int auth_token_in_query(const char *query);
 
 /*
  * The demo: create path with one operator token "demo:<random>" (0600)
- * unless it exists, and write the bare token to token_out.  0 or -1.
+ * unless it exists, and write the bare token to token_out.  1 when it
+ * created them, 0 when path existed, -1 on error.
  */
 int auth_generate(
     const char *path, const char *token_out, char *err, size_t errlen);

@@ -121,6 +121,12 @@ static const struct schema_field cfg_http_schema[] = {
 	    "127.0.0.1:8080,[::1]:8080", 0, NULL, NULL, 0,
 	    "addresses to serve HTTP on (\"[::1]:8080\" for IPv6, port 0 = "
 	    "any free port, [] = no HTTP)" },
+	{ "tls_cert", SCHEMA_STRING, HT(tls_cert), 0, PATH_MAX, "", 0, NULL,
+	    NULL, 0,
+	    "PEM certificate (chain); with tls_key every address serves "
+	    "HTTPS" },
+	{ "tls_key", SCHEMA_STRING, HT(tls_key), 0, PATH_MAX, "", 0, NULL,
+	    NULL, 0, "PEM private key (keep it readable by tafeld only)" },
 	{ "tokens_file", SCHEMA_STRING, HT(tokens_file), 0, PATH_MAX, "", 0,
 	    NULL, NULL, 0,
 	    "API tokens, lines name:token[:operator|viewer] (\"\" = no "
@@ -331,6 +337,15 @@ cfg_feed_find(const struct cfg *c, const char *id)
 static void
 cfg_check_http(const struct cfg *c, const char *path, struct util_errs *errs)
 {
+	if ((c->http.tls_cert[0] == '\0') != (c->http.tls_key[0] == '\0'))
+		util_errs_add(errs,
+		    "%s: http.tls_cert and http.tls_key go together", path);
+	if (c->http.tls_cert[0] != '\0' && access(c->http.tls_cert, R_OK) != 0)
+		util_errs_add(errs, "%s: http.tls_cert: cannot read \"%s\"",
+		    path, c->http.tls_cert);
+	if (c->http.tls_key[0] != '\0' && access(c->http.tls_key, R_OK) != 0)
+		util_errs_add(errs, "%s: http.tls_key: cannot read \"%s\"",
+		    path, c->http.tls_key);
 	for (size_t i = 0; i < c->http.listen.n; i++)
 		if (httpd_check_addr(c->http.listen.v[i]) != 0)
 			util_errs_add(errs,
@@ -409,7 +424,9 @@ cfg_load(const char *path, struct util_errs *errs)
 			    "\"%s\"",
 			    path, i, g->file);
 	}
-	if (cfg_resolve(c->http.tokens_file, sizeof(c->http.tokens_file),
+	if (cfg_resolve(c->http.tls_cert, sizeof(c->http.tls_cert), dir) != 0 ||
+	    cfg_resolve(c->http.tls_key, sizeof(c->http.tls_key), dir) != 0 ||
+	    cfg_resolve(c->http.tokens_file, sizeof(c->http.tokens_file),
 		dir) != 0 ||
 	    cfg_resolve(c->http.demo_token_file,
 		sizeof(c->http.demo_token_file), dir) != 0 ||

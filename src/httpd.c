@@ -73,6 +73,7 @@ struct httpd {
 	struct httpd_count counts[HTTPD_MAX_COUNTS];
 	size_t ncounts;
 	struct httpd_rate rates[HTTPD_RATE_SLOTS];
+	char *tls_cert, *tls_key; /* PEM text MHD uses while it runs */
 };
 
 /* The request being dispatched (handlers run one at a time). */
@@ -531,6 +532,16 @@ httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
 
 	h->loop = l;
 	h->cfg = *c;
+	if (c->tls_cert[0] != '\0' || c->tls_key[0] != '\0') {
+		h->tls_cert = util_read_file(c->tls_cert, 1 << 20, NULL, err,
+		    errlen);
+		if (h->tls_cert == NULL)
+			goto fail;
+		h->tls_key = util_read_file(c->tls_key, 1 << 20, NULL, err,
+		    errlen);
+		if (h->tls_key == NULL)
+			goto fail;
+	}
 	for (size_t i = 0; i < c->nlisten; i++) {
 		struct httpd_listener *li = &h->lis[i];
 		struct sockaddr_storage ss;
@@ -548,17 +559,32 @@ httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
 		}
 		if (ss.ss_family == AF_INET6)
 			flags |= MHD_USE_IPv6;
+		if (h->tls_cert != NULL)
+			flags |= MHD_USE_TLS;
 		li->h = h;
-		li->mhd = MHD_start_daemon(flags, 0, NULL, NULL, httpd_access,
-		    li, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_CONNECTION_LIMIT,
-		    (unsigned int)c->max_connections,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		    (unsigned int)c->max_per_client,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout_s,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-		    MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, li,
-		    MHD_OPTION_END);
+		{
+			/* The TLS options only when TLS is on: MHD refuses them
+			 * otherwise. */
+			struct MHD_OptionItem tls[] = {
+				{ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert },
+				{ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key },
+				{ MHD_OPTION_END, 0, NULL },
+			};
+			if (h->tls_cert == NULL)
+				tls[0].option = MHD_OPTION_END;
+			li->mhd = MHD_start_daemon(flags, 0, NULL, NULL,
+			    httpd_access, li, MHD_OPTION_ARRAY, tls,
+			    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			    MHD_OPTION_CONNECTION_LIMIT,
+			    (unsigned int)c->max_connections,
+			    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			    (unsigned int)c->max_per_client,
+			    MHD_OPTION_CONNECTION_TIMEOUT,
+			    (unsigned int)c->timeout_s,
+			    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+			    MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, li,
+			    MHD_OPTION_END);
+		}
 		if (li->mhd == NULL) {
 			snprintf(err, errlen,
 			    "http: cannot listen on %s (address in use "
@@ -599,6 +625,10 @@ httpd_free(struct httpd *h)
 		}
 		MHD_stop_daemon(li->mhd);
 	}
+	if (h->tls_key != NULL)
+		explicit_bzero(h->tls_key, strlen(h->tls_key));
+	free(h->tls_key);
+	free(h->tls_cert);
 	free(h);
 }
 

@@ -19,6 +19,8 @@ struct MHD_Connection;
 #define HTTPD_MAX_LISTEN 4
 
 struct httpd_cfg {
+	char tls_cert[4096]; /* PEM file; with tls_key: HTTPS on every address */
+	char tls_key[4096];
 	int rate_per_s; /* requests per second per client address */
 	int rate_burst;
 	char listen[HTTPD_MAX_LISTEN][64]; /* "127.0.0.1:8080", "[::1]:8080" */

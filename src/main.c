@@ -345,7 +345,9 @@ display_same(const struct cfg_display *x, const struct cfg_display *y)
 static int
 http_same(const struct cfg_http *x, const struct cfg_http *y)
 {
-	if (x->listen.n != y->listen.n)
+	if (x->listen.n != y->listen.n ||
+	    strcmp(x->tls_cert, y->tls_cert) != 0 ||
+	    strcmp(x->tls_key, y->tls_key) != 0)
 		return 0;
 	for (size_t i = 0; i < x->listen.n; i++)
 		if (strcmp(x->listen.v[i], y->listen.v[i]) != 0)
@@ -402,6 +404,8 @@ start_httpd(struct app *a)
 	hc.timeout_s = a->cfg->http.timeout_s;
 	hc.max_body = (size_t)a->cfg->http.max_body;
 	hc.rate_per_s = a->cfg->http.rate_per_s;
+	util_strlcpy(hc.tls_cert, a->cfg->http.tls_cert, sizeof(hc.tls_cert));
+	util_strlcpy(hc.tls_key, a->cfg->http.tls_key, sizeof(hc.tls_key));
 	hc.rate_burst = a->cfg->http.rate_burst;
 	a->httpd = httpd_new(a->loop, &hc, err, sizeof(err));
 	if (a->httpd == NULL) {
@@ -451,7 +455,7 @@ reload(struct app *a)
 	c = cfg_load(a->cfg->path, errs);
 	if (c != NULL && !http_same(&c->http, &a->cfg->http))
 		util_errs_add(errs,
-		    "%s: http.listen changed: restart tafeld to apply",
+		    "%s: http.listen or TLS changed: restart tafeld to apply",
 		    c->path);
 	if (c != NULL && !display_same(&c->display, &a->cfg->display)) {
 		util_errs_add(errs,

@@ -289,10 +289,23 @@ messages_configure(struct messages *m, const struct cfg *c, struct render *r,
 	struct auth *a;
 
 	if (c->http.tokens_file[0] != '\0') {
-		if (c->http.demo_token_file[0] != '\0' &&
-		    auth_generate(c->http.tokens_file, c->http.demo_token_file,
-			err, errlen) != 0)
+		int made = c->http.demo_token_file[0] != '\0'
+		    ? auth_generate(c->http.tokens_file,
+			  c->http.demo_token_file, err, errlen)
+		    : 0;
+		if (made < 0)
 			return -1;
+		if (made > 0) {
+			/* The demo: a newcomer can send a message at once. */
+			char *tok = util_read_file(c->http.demo_token_file, 256,
+			    NULL, err, errlen);
+			if (tok != NULL) {
+				tok[strcspn(tok, "\n")] = '\0';
+				log_notice("demo: operator token %s (saved in %s)",
+				    tok, c->http.demo_token_file);
+				free(tok);
+			}
+		}
 		a = auth_load(c->http.tokens_file, err, errlen);
 		if (a == NULL)
 			return -1; /* nothing changed: the old tokens stay */

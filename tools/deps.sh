@@ -11,7 +11,7 @@ libjson-c-dev libsystemd-dev libpng-dev libcurl4-openssl-dev
 libmicrohttpd-dev libgpiod-dev libxml2-dev libfreetype-dev"
 # systemd brings systemd-analyze for tests/systemd/check.sh.
 # chromium renders the preview page in tests; prometheus ships promtool.
-test_pkgs="libcmocka-dev python3 systemd clang-format clang-tidy chromium
+test_pkgs="libcmocka-dev python3 systemd clang-format clang-tidy chromium openssl
 prometheus"
 
 what=${1:-all}

@@ -542,6 +542,44 @@ def test_monitoring_needs_a_token_when_not_public(c):
 
 
 @case
+def test_https_when_a_certificate_is_configured(c):
+    """http.tls_cert + tls_key: the same endpoints over HTTPS (checked
+    against the certificate), and plain HTTP on that port is refused."""
+    import ssl
+    h.two_blocks(c)
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                        "-nodes", "-keyout", c.path("key.pem"), "-out",
+                        c.path("cert.pem"), "-days", "2", "-subj",
+                        "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1"],
+                       capture_output=True, timeout=60)
+    check(r.returncode == 0, "openssl: %s" % r.stderr[-300:])
+    conf = c.config(http={"listen": ["127.0.0.1:0"],
+                          "tls_cert": "cert.pem", "tls_key": "key.pem"})
+    d = c.start(conf)
+    _, m = d.wait_log(r"^<5>http: listening on \S+ \(port (\d+)\)")
+    port = int(m.group(1))
+    ctx = ssl.create_default_context(cafile=c.path("cert.pem"))
+    conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=5,
+                                       context=ctx)
+    conn.request("GET", "/health")
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    check(resp.status == 200 and json.loads(body)["status"] in
+          ("pass", "warn"), "HTTPS /health: %d %r" % (resp.status, body[:200]))
+    plain = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
+    try:
+        plain.request("GET", "/health")
+        st = plain.getresponse().status
+        check(False, "plain HTTP on the TLS port answered %d" % st)
+    except (http.client.HTTPException, OSError):
+        pass
+    finally:
+        plain.close()
+
+
+@case
 def test_http_errors_are_json(c):
     h.two_blocks(c)
     conf = c.config(http={"listen": ["127.0.0.1:0"], "max_body": 2048})
