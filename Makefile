@@ -171,8 +171,9 @@ lint:
 		$(WARN) -Werror -Isrc $(PKG_CFLAGS) -x c -fsyntax-only - || \
 		{ echo "lint: $$h is not self-contained"; exit 1; }; done
 	clang-tidy --quiet $(CORE_SRCS) src/main.c src/ctl/*.c -- \
-		-std=c11 -D_GNU_SOURCE \
-		-Isrc $(PKG_CFLAGS)
+		-std=c11 -D_GNU_SOURCE -DTAFEL_VERSION='"$(VERSION)"' \
+		-DTAFEL_DATADIR='"$(DATADIR)"' \
+		-DTAFEL_SYSCONFDIR='"$(SYSCONFDIR)"' -Isrc $(PKG_CFLAGS)
 	@echo "lint: clean"
 
 format:

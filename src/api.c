@@ -37,9 +37,9 @@ struct api_pending {
 	struct api *api;
 	struct httpd_defer *defer;
 	char id[MSG_ID_SIZE];
-	int status; /* answer on success: 201 or 200 */
+	int status;  /* answer on success: 201 or 200 */
 	int removal; /* a DELETE: nothing to take back on failure */
-	char *body; /* answer body on success */
+	char *body;  /* answer body on success */
 };
 
 static void
@@ -76,8 +76,8 @@ api_msg_json(const struct msg *m, int64_t now)
 	api_iso(m->created_ms, iso, sizeof(iso));
 	json_object_object_add(o, "created", json_object_new_string(iso));
 	json_object_object_add(o, "active",
-	    json_object_new_boolean(m->start_ms <= now &&
-		(m->end_ms == 0 || now < m->end_ms)));
+	    json_object_new_boolean(
+		m->start_ms <= now && (m->end_ms == 0 || now < m->end_ms)));
 	return o;
 }
 
@@ -85,8 +85,8 @@ static void
 api_json(struct httpd_resp *resp, int status, struct json_object *o)
 {
 	httpd_text(resp, status, "application/json",
-	    json_object_to_json_string_ext(o,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	    json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
@@ -103,8 +103,8 @@ api_auth(struct api *a, const struct httpd_req *req, struct httpd_resp *resp,
 		    "\"Authorization: Bearer TOKEN\"");
 		return -1;
 	}
-	role = auth_check(a->auth, httpd_header(req, "Authorization"), who,
-	    size);
+	role =
+	    auth_check(a->auth, httpd_header(req, "Authorization"), who, size);
 	/* Messages name their owners: reading them needs a token too. */
 	if (!write && role != AUTH_ROLE_NONE)
 		return 0;
@@ -140,27 +140,28 @@ api_body(const struct httpd_req *req, struct httpd_resp *resp)
 
 	if (memchr(req->body, '\0', req->body_len) != NULL) {
 		json_tokener_free(tok);
-		httpd_error(resp, 400, "badJson", "the body contains a NUL byte");
+		httpd_error(
+		    resp, 400, "badJson", "the body contains a NUL byte");
 		return NULL;
 	}
 	/* RFC 8259: JSON text is UTF-8; anything else is malformed. */
-	json_tokener_set_flags(tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(
+	    tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
 	end = json_tokener_get_parse_end(tok);
 	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success) {
 		snprintf(msg, sizeof(msg), "malformed JSON at byte %zu: %s",
 		    end,
-		    req->body_len == 0
-			? "empty body"
-			: json_tokener_error_desc(json_tokener_get_error(tok)));
+		    req->body_len == 0 ?
+			"empty body" :
+			json_tokener_error_desc(json_tokener_get_error(tok)));
 		httpd_error(resp, 400, "badJson", msg);
 		json_object_put(o);
 		o = NULL;
 	} else if (end < req->body_len &&
 	    req->body[end + strspn(req->body + end, " \t\r\n")] != '\0') {
-		httpd_error(resp, 400, "badJson",
-		    "bytes after the JSON object");
+		httpd_error(
+		    resp, 400, "badJson", "bytes after the JSON object");
 		json_object_put(o);
 		o = NULL;
 	} else if (!json_object_is_type(o, json_type_object)) {
@@ -174,13 +175,12 @@ api_body(const struct httpd_req *req, struct httpd_resp *resp)
 
 /* Refuse keys not in allowed; 0 or -1 with resp filled. */
 static int
-api_known_fields(struct json_object *o, const char *const *allowed,
-    struct httpd_resp *resp)
+api_known_fields(
+    struct json_object *o, const char *const *allowed, struct httpd_resp *resp)
 {
 	char msg[160];
 
-	json_object_object_foreach(o, key, val)
-	{
+	json_object_object_foreach (o, key, val) {
 		size_t i;
 		(void)val;
 		for (i = 0; allowed[i] != NULL; i++)
@@ -191,12 +191,12 @@ api_known_fields(struct json_object *o, const char *const *allowed,
 			size_t n = strlen(key);
 			if (n > 64) {
 				n = 64;
-				while (n > 0 && ((unsigned char)key[n] & 0xc0) ==
-						    0x80)
+				while (n > 0 &&
+				    ((unsigned char)key[n] & 0xc0) == 0x80)
 					n--;
 			}
-			snprintf(msg, sizeof(msg), "%.*s: unknown field", (int)n,
-			    key);
+			snprintf(msg, sizeof(msg), "%.*s: unknown field",
+			    (int)n, key);
 			httpd_error(resp, 400, "badField", msg);
 			return -1;
 		}
@@ -216,8 +216,8 @@ api_field_error(struct httpd_resp *resp, const char *field, const char *what)
 
 /* A JSON integer (or integral number) in min..max. */
 static int
-api_int(struct json_object *o, const char *field, long long min,
-    long long max, long long *out, int *present, struct httpd_resp *resp)
+api_int(struct json_object *o, const char *field, long long min, long long max,
+    long long *out, int *present, struct httpd_resp *resp)
 {
 	struct json_object *v;
 	char what[96];
@@ -236,8 +236,8 @@ api_int(struct json_object *o, const char *field, long long min,
 		return api_field_error(resp, field, "expected an integer");
 	}
 	if (*out < min || *out > max) {
-		snprintf(what, sizeof(what), "%lld not in %lld..%lld", *out, min,
-		    max);
+		snprintf(what, sizeof(what), "%lld not in %lld..%lld", *out,
+		    min, max);
 		return api_field_error(resp, field, what);
 	}
 	return 0;
@@ -267,8 +267,8 @@ api_string(struct json_object *o, const char *field, size_t max,
 }
 
 static int
-api_time(struct json_object *o, const char *field, int64_t *out,
-    int *present, struct httpd_resp *resp)
+api_time(struct json_object *o, const char *field, int64_t *out, int *present,
+    struct httpd_resp *resp)
 {
 	const char *s;
 
@@ -291,10 +291,11 @@ api_multi_error(struct httpd_resp *resp, const struct api_multi_error *e)
 	struct json_object *err = json_object_new_object();
 
 	json_object_object_add(err, "code", json_object_new_string(e->name));
-	json_object_object_add(err, "multi_error", json_object_new_int(e->code));
+	json_object_object_add(
+	    err, "multi_error", json_object_new_int(e->code));
 	json_object_object_add(err, "position", json_object_new_int(e->pos));
-	json_object_object_add(err, "message",
-	    json_object_new_string(e->message));
+	json_object_object_add(
+	    err, "message", json_object_new_string(e->message));
 	json_object_object_add(top, "error", err);
 	api_json(resp, 422, top);
 }
@@ -359,14 +360,14 @@ api_store(struct api *a, const struct httpd_req *req, struct httpd_resp *resp,
 	p->status = 201;
 	util_strlcpy(p->id, m->id, sizeof(p->id));
 	o = api_msg_json(m, util_wall_ms());
-	p->body = util_strdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	p->body = util_strdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	if (msgstore_add(a->store, m, api_stored, p) != 0) {
 		httpd_error(resp, errno == ENOSPC ? 507 : 400,
 		    errno == ENOSPC ? "storeFull" : "badMessage",
-		    errno == ENOSPC ? "the sign holds too many messages"
-				    : "the message was refused by the store");
+		    errno == ENOSPC ? "the sign holds too many messages" :
+				      "the message was refused by the store");
 		free(p->body);
 		free(p);
 		return;
@@ -392,11 +393,11 @@ api_check_multi(struct api *a, const char *multi, const char *zone,
 }
 
 static void
-api_post_message(const struct httpd_req *req, struct httpd_resp *resp,
-    void *arg)
+api_post_message(
+    const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
-	static const char *const fields[] = { "multi", "priority",
-		"duration_s", "end", "start", "zone", NULL };
+	static const char *const fields[] = { "multi", "priority", "duration_s",
+		"end", "start", "zone", NULL };
 	struct api *a = arg;
 	struct json_object *o;
 	struct msg m;
@@ -428,8 +429,8 @@ api_post_message(const struct httpd_req *req, struct httpd_resp *resp,
 		goto out;
 	}
 	if (has_dur == has_end) {
-		api_field_error(resp, "duration_s",
-		    "give either duration_s or end");
+		api_field_error(
+		    resp, "duration_s", "give either duration_s or end");
 		goto out;
 	}
 	if (start < 0 || start > MSG_WALL_MAX) {
@@ -447,7 +448,8 @@ api_post_message(const struct httpd_req *req, struct httpd_resp *resp,
 		goto out;
 	}
 	if (end - start > (int64_t)a->cfg->messages.max_duration_s * 1000) {
-		api_field_error(resp, "end", "longer than messages.max_duration_s");
+		api_field_error(
+		    resp, "end", "longer than messages.max_duration_s");
 		goto out;
 	}
 	if (zone == NULL)

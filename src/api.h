@@ -24,7 +24,7 @@ struct api_multi_error {
 	char message[160];
 };
 typedef int api_validate_cb(void *ctx, const char *multi, const char *zone,
-			    int *pages, struct api_multi_error *e);
+    int *pages, struct api_multi_error *e);
 
 struct api_ops {
 	api_validate_cb *validate;
@@ -37,8 +37,8 @@ struct api_ops {
 
 struct api;
 
-struct api *api_new(struct httpd *h, struct msgstore *store,
-		    const struct api_ops *ops);
+struct api *api_new(
+    struct httpd *h, struct msgstore *store, const struct api_ops *ops);
 void api_free(struct api *a);
 
 /* The configuration in force (presets, limits) and its tokens. */

@@ -91,7 +91,7 @@ static const struct schema_field cfg_feed_schema[] = {
 	    NULL, 0, "seconds between fetches" },
 	{ "timeout_s", SCHEMA_INT, F(timeout_s), 1, 300, "10", 0, NULL, NULL, 0,
 	    "seconds a fetch may take" },
-	{ "max_bytes", SCHEMA_INT, F(max_bytes), 1024, 64 * 1024 * 1024,
+	{ "max_bytes", SCHEMA_INT, F(max_bytes), 1024, 64LL * 1024 * 1024,
 	    "4194304", 0, NULL, NULL, 0, "largest document accepted" },
 	{ "stale_after_s", SCHEMA_INT, F(stale_after_s), 1, 604800, "1800", 0,
 	    NULL, NULL, 0, "data older than this shows ---" },
@@ -125,8 +125,8 @@ static const struct schema_field cfg_http_schema[] = {
 	    NULL, 0,
 	    "PEM certificate (chain); with tls_key every address serves "
 	    "HTTPS" },
-	{ "tls_key", SCHEMA_STRING, HT(tls_key), 0, PATH_MAX, "", 0, NULL,
-	    NULL, 0, "PEM private key (keep it readable by tafeld only)" },
+	{ "tls_key", SCHEMA_STRING, HT(tls_key), 0, PATH_MAX, "", 0, NULL, NULL,
+	    0, "PEM private key (keep it readable by tafeld only)" },
 	{ "tokens_file", SCHEMA_STRING, HT(tokens_file), 0, PATH_MAX, "", 0,
 	    NULL, NULL, 0,
 	    "API tokens, lines name:token[:operator|viewer] (\"\" = no "
@@ -172,8 +172,8 @@ static const struct schema_field cfg_msg_font_schema[] = {
 static const struct schema_field cfg_msg_graphic_schema[] = {
 	{ "number", SCHEMA_INT, MG(number), 1, 255, NULL, 1, NULL, NULL, 0,
 	    "MULTI graphic number ([g n])" },
-	{ "file", SCHEMA_STRING, MG(file), 1, PATH_MAX, NULL, 1, NULL, NULL,
-	    0, "PNG file, relative to the config file" },
+	{ "file", SCHEMA_STRING, MG(file), 1, PATH_MAX, NULL, 1, NULL, NULL, 0,
+	    "PNG file, relative to the config file" },
 	{ NULL },
 };
 #undef MG
@@ -184,8 +184,8 @@ static const struct schema_field cfg_preset_schema[] = {
 	    "preset name (API, tafelctl, GPIO)" },
 	{ "multi", SCHEMA_STRING, PS(multi), 1, CFG_MULTI_LEN, NULL, 1, NULL,
 	    NULL, 0, "the message, NTCIP 1203 MULTI" },
-	{ "priority", SCHEMA_INT, PS(priority), 1, 255, "100", 0, NULL, NULL,
-	    0, "priority" },
+	{ "priority", SCHEMA_INT, PS(priority), 1, 255, "100", 0, NULL, NULL, 0,
+	    "priority" },
 	{ "duration_s", SCHEMA_INT, PS(duration_s), 0, 31536000, "0", 0, NULL,
 	    NULL, 0, "how long it shows (0 = until cancelled)" },
 	{ "zone", SCHEMA_STRING, PS(zone), 0, 32, "", 0, NULL, NULL, 0,
@@ -209,12 +209,12 @@ static const struct schema_field cfg_messages_schema[] = {
 	    NULL, NULL, 0, "text colour ([cf] default)" },
 	{ "default_background", SCHEMA_COLOR, MS(default_background), 0, 0,
 	    "#000000", 0, NULL, NULL, 0, "page colour ([pb] default)" },
-	{ "page_on_ds", SCHEMA_INT, MS(page_on_ds), 5, 999, "30", 0, NULL,
-	    NULL, 0, "page-on time in tenths of a second ([pt] default)" },
+	{ "page_on_ds", SCHEMA_INT, MS(page_on_ds), 5, 999, "30", 0, NULL, NULL,
+	    0, "page-on time in tenths of a second ([pt] default)" },
 	{ "page_off_ds", SCHEMA_INT, MS(page_off_ds), 0, 999, "0", 0, NULL,
 	    NULL, 0, "page-off time in tenths of a second" },
-	{ "flash_on_ds", SCHEMA_INT, MS(flash_on_ds), 1, 99, "5", 0, NULL,
-	    NULL, 0, "flash on time ([fl] default)" },
+	{ "flash_on_ds", SCHEMA_INT, MS(flash_on_ds), 1, 99, "5", 0, NULL, NULL,
+	    0, "flash on time ([fl] default)" },
 	{ "flash_off_ds", SCHEMA_INT, MS(flash_off_ds), 1, 99, "5", 0, NULL,
 	    NULL, 0, "flash off time" },
 	{ "failsafe", SCHEMA_STRING, MS(failsafe), 0, CFG_MULTI_LEN, "", 0,
@@ -426,8 +426,8 @@ cfg_load(const char *path, struct util_errs *errs)
 	}
 	if (cfg_resolve(c->http.tls_cert, sizeof(c->http.tls_cert), dir) != 0 ||
 	    cfg_resolve(c->http.tls_key, sizeof(c->http.tls_key), dir) != 0 ||
-	    cfg_resolve(c->http.tokens_file, sizeof(c->http.tokens_file),
-		dir) != 0 ||
+	    cfg_resolve(
+		c->http.tokens_file, sizeof(c->http.tokens_file), dir) != 0 ||
 	    cfg_resolve(c->http.demo_token_file,
 		sizeof(c->http.demo_token_file), dir) != 0 ||
 	    cfg_resolve(c->layout_file, sizeof(c->layout_file), dir) != 0 ||

@@ -73,7 +73,7 @@ struct cfg_http {
 	struct schema_strlist listen;
 	char tls_cert[PATH_MAX]; /* PEM; with tls_key the server speaks HTTPS */
 	char tls_key[PATH_MAX];
-	char tokens_file[PATH_MAX];	 /* "" = the API refuses all writes */
+	char tokens_file[PATH_MAX];     /* "" = the API refuses all writes */
 	char demo_token_file[PATH_MAX]; /* demo: generate a token here */
 	int max_connections;
 	int max_per_client;

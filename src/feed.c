@@ -33,7 +33,7 @@
 #include "loop.h"
 #include "util.h"
 
-#define FEED_BACKOFF_CAP_MS (15 * 60 * 1000)
+#define FEED_BACKOFF_CAP_MS ((int64_t)15 * 60 * 1000)
 #define FEED_SLICE_US       2000  /* parse work per loop turn, all feeds */
 #define FEED_BLOCK          65536 /* queue block size */
 

@@ -270,9 +270,8 @@ fetch_finish(struct fetch_xfer *x, CURLcode code)
 	} else if (code != CURLE_OK) {
 		snprintf(
 		    r->err, sizeof(r->err), "%s", curl_easy_strerror(code));
-	} else if (r->status == 304) {
-		r->ok = 1;
-	} else if (r->status != 0 && (r->status < 200 || r->status > 299)) {
+	} else if (r->status != 0 && r->status != 304 &&
+	    (r->status < 200 || r->status > 299)) {
 		snprintf(r->err, sizeof(r->err), "HTTP %ld", r->status);
 	} else {
 		r->ok = 1;

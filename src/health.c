@@ -614,8 +614,8 @@ health_snapshot_get(
 	if (b->png == NULL || b->png_frames != b->frames) {
 		px = b->pixels(b->ctx);
 		if (px == NULL) {
-			httpd_error(
-			    resp, 503, "unavailable", "the frame is unreadable");
+			httpd_error(resp, 503, "unavailable",
+			    "the frame is unreadable");
 			return;
 		}
 		png = snapshot_encode(

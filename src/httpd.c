@@ -48,8 +48,8 @@ struct httpd_conn {
 	int too_big;
 	struct httpd_listener *li;
 	struct MHD_Connection *conn;
-	int deferred;  /* suspended, waiting for httpd_finish() */
-	int finished;  /* the answer is in pending */
+	int deferred; /* suspended, waiting for httpd_finish() */
+	int finished; /* the answer is in pending */
 	struct httpd_resp pending;
 	char route[64];
 };
@@ -151,7 +151,6 @@ httpd_rate_ok(struct httpd *h, const char *addr)
 	r->tokens -= 1.0;
 	return 1;
 }
-
 
 static void httpd_rearm(struct httpd_listener *li);
 static enum MHD_Result httpd_query_cb(
@@ -284,8 +283,9 @@ httpd_dispatch(
 			return;
 		}
 		if (resp->status == 0)
-			httpd_error(resp, 500, "internal", "handler gave no "
-							   "answer");
+			httpd_error(resp, 500, "internal",
+			    "handler gave no "
+			    "answer");
 		httpd_count(h, label, resp->status);
 		return;
 	}
@@ -386,8 +386,8 @@ httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
 			    addr, sizeof(addr));
 	}
 	query[0] = '\0';
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, httpd_query_cb,
-	    query);
+	MHD_get_connection_values(
+	    conn, MHD_GET_ARGUMENT_KIND, httpd_query_cb, query);
 	req.query = query[0] != '\0' ? query : NULL;
 	req.client = addr;
 	req.method = method;
@@ -401,9 +401,9 @@ httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
 		const char *label = "other";
 		for (size_t i = 0; i < h->nroutes; i++) {
 			const struct httpd_route *r = &h->routes[i];
-			if (r->prefix ? strncmp(url, r->path,
-					    strlen(r->path)) == 0
-				      : strcmp(url, r->path) == 0)
+			if (r->prefix ?
+				strncmp(url, r->path, strlen(r->path)) == 0 :
+				strcmp(url, r->path) == 0)
 				label = r->path;
 		}
 		util_strlcpy(c->route, label, sizeof(c->route));
@@ -440,8 +440,8 @@ send:
 
 /* Rebuild "a=1&b=2" from MHD's parsed arguments (auth checks it). */
 static enum MHD_Result
-httpd_query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+httpd_query_cb(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	char *q = cls;
 	size_t used = strlen(q);
@@ -533,12 +533,12 @@ httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
 	h->loop = l;
 	h->cfg = *c;
 	if (c->tls_cert[0] != '\0' || c->tls_key[0] != '\0') {
-		h->tls_cert = util_read_file(c->tls_cert, 1 << 20, NULL, err,
-		    errlen);
+		h->tls_cert =
+		    util_read_file(c->tls_cert, 1 << 20, NULL, err, errlen);
 		if (h->tls_cert == NULL)
 			goto fail;
-		h->tls_key = util_read_file(c->tls_key, 1 << 20, NULL, err,
-		    errlen);
+		h->tls_key =
+		    util_read_file(c->tls_key, 1 << 20, NULL, err, errlen);
 		if (h->tls_key == NULL)
 			goto fail;
 	}
@@ -547,8 +547,8 @@ httpd_new(struct loop *l, const struct httpd_cfg *c, char *err, size_t errlen)
 		struct sockaddr_storage ss;
 		const union MHD_DaemonInfo *info;
 		socklen_t len;
-		unsigned int flags = MHD_USE_EPOLL | MHD_USE_TURBO |
-		    MHD_ALLOW_SUSPEND_RESUME;
+		unsigned int flags =
+		    MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 
 		if (httpd_parse_addr(c->listen[i], &ss, &len) != 0) {
 			snprintf(err, errlen,

@@ -19,7 +19,8 @@ struct MHD_Connection;
 #define HTTPD_MAX_LISTEN 4
 
 struct httpd_cfg {
-	char tls_cert[4096]; /* PEM file; with tls_key: HTTPS on every address */
+	char
+	    tls_cert[4096]; /* PEM file; with tls_key: HTTPS on every address */
 	char tls_key[4096];
 	int rate_per_s; /* requests per second per client address */
 	int rate_burst;
@@ -33,10 +34,10 @@ struct httpd_cfg {
 
 struct httpd_req {
 	const char *method;
-	const char *path; /* without the query string */
-	const char *query; /* raw query string or NULL */
+	const char *path;   /* without the query string */
+	const char *query;  /* raw query string or NULL */
 	const char *client; /* the client's address, for logs and limits */
-	const char *body; /* NUL-terminated, may be empty */
+	const char *body;   /* NUL-terminated, may be empty */
 	size_t body_len;
 	struct MHD_Connection *conn;
 };

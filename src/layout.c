@@ -155,8 +155,8 @@ static const struct schema_field layout_region_schema[] = {
 	    "width" },
 	{ "h", SCHEMA_INT, R(h), 1, LAYOUT_MAX_SIZE, NULL, 1, NULL, NULL, 0,
 	    "height" },
-	{ "zone", SCHEMA_STRING, R(zone), 0, LAYOUT_NAME_LEN, "", 0, NULL,
-	    NULL, 0,
+	{ "zone", SCHEMA_STRING, R(zone), 0, LAYOUT_NAME_LEN, "", 0, NULL, NULL,
+	    0,
 	    "message area: operator messages for this zone replace the "
 	    "region's content while active (\"\" = none)" },
 	{ "background", SCHEMA_COLOR, R(background), 0, 0, "#00000000", 0, NULL,

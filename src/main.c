@@ -176,9 +176,9 @@ source_message(void *ctx, const char *zone, int w, int h, int64_t now_ms)
 {
 	struct app *a = ctx;
 
-	return a->messages != NULL
-	    ? messages_for_zone(a->messages, zone, w, h, now_ms)
-	    : NULL;
+	return a->messages != NULL ?
+	    messages_for_zone(a->messages, zone, w, h, now_ms) :
+	    NULL;
 }
 
 static int
@@ -195,9 +195,9 @@ board_messages(void *ctx, const char **ids, size_t max)
 {
 	struct app *a = ctx;
 
-	return a->messages != NULL
-	    ? messages_active(a->messages, util_wall_ms(), ids, max)
-	    : 0;
+	return a->messages != NULL ?
+	    messages_active(a->messages, util_wall_ms(), ids, max) :
+	    0;
 }
 
 static void
@@ -308,7 +308,8 @@ on_render_timer(struct loop_timer *t, void *arg)
 	 * change would otherwise wait a whole frame interval for the next.
 	 */
 	if (next != RENDER_NEVER)
-		loop_timer_at(t, now + (next + 1 < min_gap ? min_gap : next + 1));
+		loop_timer_at(
+		    t, now + (next + 1 < min_gap ? min_gap : next + 1));
 	schedule_snapshot(a);
 }
 
@@ -491,8 +492,9 @@ reload(struct app *a)
 	}
 	render_free(a->render);
 	feeds_apply(a->feeds, c); /* before the old config goes */
-	if (a->messages != NULL) /* now pointing at c: cannot fail twice */
-		messages_configure(a->messages, c, r, a->feeds, err, sizeof(err));
+	if (a->messages != NULL)  /* now pointing at c: cannot fail twice */
+		messages_configure(
+		    a->messages, c, r, a->feeds, err, sizeof(err));
 	cfg_free(a->cfg);
 	a->cfg = c;
 	a->render = r;
@@ -573,10 +575,11 @@ setup(struct app *a, const char *path, int check_only)
 	if (a->cfg->http.tokens_file[0] != '\0' &&
 	    (a->cfg->http.demo_token_file[0] == '\0' ||
 		access(a->cfg->http.tokens_file, F_OK) == 0)) {
-		struct auth *t = auth_load(a->cfg->http.tokens_file, err,
-		    sizeof(err));
+		struct auth *t =
+		    auth_load(a->cfg->http.tokens_file, err, sizeof(err));
 		if (t == NULL)
-			util_errs_add(errs, "%s: http.tokens_file: %s", path, err);
+			util_errs_add(
+			    errs, "%s: http.tokens_file: %s", path, err);
 		auth_free(t);
 	}
 	if (util_errs_count(errs) > 0)
@@ -766,15 +769,16 @@ main_multi_check(struct app *a, int argc, char **argv)
 	memset(&msg, 0, sizeof(msg));
 	memset(&e, 0, sizeof(e));
 	rc = messages_check(a->cfg, a->render, argv[optind], zone, &msg, &e);
-	multi_check_line(rc == 0 ? &msg : NULL, rc == 0 ? NULL : &e, line,
-	    sizeof(line));
+	multi_check_line(
+	    rc == 0 ? &msg : NULL, rc == 0 ? NULL : &e, line, sizeof(line));
 	printf("%s\n", line);
 	multi_msg_free(&msg);
 	teardown(a);
 	return rc == 0 ? 0 : 1;
 usage:
-	fprintf(stderr, "usage: tafeld multi-check [-c CONF] [--zone ZONE] "
-			"'MULTI'\n");
+	fprintf(stderr,
+	    "usage: tafeld multi-check [-c CONF] [--zone ZONE] "
+	    "'MULTI'\n");
 	return 2;
 }
 

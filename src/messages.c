@@ -101,8 +101,8 @@ messages_zone_size(const struct cfg *c, const char *zone, int *w, int *h)
 }
 
 static void
-messages_sign(const struct cfg *c, struct render *r, int w, int h,
-    struct multi_sign *s)
+messages_sign(
+    const struct cfg *c, struct render *r, int w, int h, struct multi_sign *s)
 {
 	const struct cfg_messages *mc = &c->messages;
 
@@ -132,7 +132,8 @@ messages_check(const struct cfg *c, struct render *r, const char *multi,
 	if (messages_zone_size(c, zone, &w, &h) != 0) {
 		e->code = MULTI_ERR_OTHER;
 		e->pos = 0;
-		snprintf(e->message, sizeof(e->message), "no zone \"%s\"", zone);
+		snprintf(
+		    e->message, sizeof(e->message), "no zone \"%s\"", zone);
 		return -1;
 	}
 	messages_sign(c, r, w, h, &sign);
@@ -172,9 +173,9 @@ messages_check_config(
 				    "already used",
 				    c->path, i, p[i].name);
 		/* An emergency preset takes the whole board. */
-		zone = p[i].priority >= c->messages.emergency_priority
-		    ? MSGSCHED_BOARD
-		    : p[i].zone;
+		zone = p[i].priority >= c->messages.emergency_priority ?
+		    MSGSCHED_BOARD :
+		    p[i].zone;
 		if (messages_zone_size(c, zone, &w, &h) != 0) {
 			util_errs_add(errs,
 			    "%s: messages.presets[%zu].zone: the layout has "
@@ -205,7 +206,8 @@ messages_validate(void *ctx, const char *multi, const char *zone, int *pages,
 	if (messages_check(m->cfg, m->render, multi, zone, &out, &e) != 0) {
 		ae->code = e.code;
 		ae->pos = e.pos;
-		util_strlcpy(ae->name, multi_err_name(e.code), sizeof(ae->name));
+		util_strlcpy(
+		    ae->name, multi_err_name(e.code), sizeof(ae->name));
 		util_strlcpy(ae->message, e.message, sizeof(ae->message));
 		return -1;
 	}
@@ -289,19 +291,20 @@ messages_configure(struct messages *m, const struct cfg *c, struct render *r,
 	struct auth *a;
 
 	if (c->http.tokens_file[0] != '\0') {
-		int made = c->http.demo_token_file[0] != '\0'
-		    ? auth_generate(c->http.tokens_file,
-			  c->http.demo_token_file, err, errlen)
-		    : 0;
+		int made = c->http.demo_token_file[0] != '\0' ?
+		    auth_generate(c->http.tokens_file, c->http.demo_token_file,
+			err, errlen) :
+		    0;
 		if (made < 0)
 			return -1;
 		if (made > 0) {
 			/* The demo: a newcomer can send a message at once. */
-			char *tok = util_read_file(c->http.demo_token_file, 256,
-			    NULL, err, errlen);
+			char *tok = util_read_file(
+			    c->http.demo_token_file, 256, NULL, err, errlen);
 			if (tok != NULL) {
 				tok[strcspn(tok, "\n")] = '\0';
-				log_notice("demo: operator token %s (saved in %s)",
+				log_notice(
+				    "demo: operator token %s (saved in %s)",
 				    tok, c->http.demo_token_file);
 				free(tok);
 			}
@@ -325,8 +328,8 @@ messages_configure(struct messages *m, const struct cfg *c, struct render *r,
 
 /* The laid-out message for msg at w x h, from the cache or fresh. */
 static const struct multi_msg *
-messages_layout(struct messages *m, const char *id, const char *text, int w,
-    int h)
+messages_layout(
+    struct messages *m, const char *id, const char *text, int w, int h)
 {
 	struct messages_cached *slot = &m->cache[0];
 	struct multi_sign sign;
@@ -335,7 +338,8 @@ messages_layout(struct messages *m, const char *id, const char *text, int w,
 	for (size_t i = 0; i < MESSAGES_CACHE; i++) {
 		struct messages_cached *c = &m->cache[i];
 		if (c->used != 0 && c->w == w && c->h == h &&
-		    strcmp(c->id, id) == 0 && strcmp(c->multi_text, text) == 0) {
+		    strcmp(c->id, id) == 0 &&
+		    strcmp(c->multi_text, text) == 0) {
 			c->used = ++m->tick;
 			return &c->multi;
 		}
@@ -348,7 +352,8 @@ messages_layout(struct messages *m, const char *id, const char *text, int w,
 	if (multi_parse(text, &sign, &slot->multi, &e) != 0) {
 		/* Valid when stored, but not for this layout or these fonts. */
 		if (strcmp(m->bad_id, id) != 0) {
-			log_warn("message %s: cannot be shown in a %dx%d zone: %s",
+			log_warn(
+			    "message %s: cannot be shown in a %dx%d zone: %s",
 			    id, w, h, e.message);
 			util_strlcpy(m->bad_id, id, sizeof(m->bad_id));
 		}
@@ -364,8 +369,8 @@ messages_layout(struct messages *m, const char *id, const char *text, int w,
 
 /* Every feed stale (fail-safe), or none has data yet (start-up)? */
 static void
-messages_feed_state(struct messages *m, int64_t now, int *all_stale,
-    int *none_yet)
+messages_feed_state(
+    struct messages *m, int64_t now, int *all_stale, int *none_yet)
 {
 	size_t n = m->feeds != NULL ? feeds_count(m->feeds) : 0;
 
@@ -437,8 +442,8 @@ messages_next_change(struct messages *m, int64_t now_ms)
 }
 
 size_t
-messages_active(struct messages *m, int64_t now_ms, const char **ids,
-    size_t max)
+messages_active(
+    struct messages *m, int64_t now_ms, const char **ids, size_t max)
 {
 	const struct msg *v;
 	size_t n, k = 0;

@@ -51,8 +51,8 @@ int messages_read_allowed(struct messages *m, const char *authorization);
 int64_t messages_next_change(struct messages *m, int64_t now_ms);
 
 /* Active message ids (for health); returns how many were written. */
-size_t messages_active(struct messages *m, int64_t now_ms, const char **ids,
-    size_t max);
+size_t messages_active(
+    struct messages *m, int64_t now_ms, const char **ids, size_t max);
 /* Active messages by source (metrics): counts[MSG_SOURCE_*]. */
 void messages_count(struct messages *m, int64_t now_ms, size_t counts[4]);
 

@@ -31,7 +31,8 @@ msgsched_emergency(const struct msg *v, size_t n, int emergency, int64_t now_ms)
 	const struct msg *best = NULL;
 
 	for (size_t i = 0; i < n; i++)
-		if (v[i].priority >= emergency && msgsched_active(&v[i], now_ms) &&
+		if (v[i].priority >= emergency &&
+		    msgsched_active(&v[i], now_ms) &&
 		    msgsched_better(&v[i], best))
 			best = &v[i];
 	return best;

@@ -24,12 +24,11 @@ int msgsched_active(const struct msg *m, int64_t now_ms);
  * default_zone.  For MSGSCHED_BOARD, emergencies of every zone count too.
  */
 const struct msg *msgsched_pick(const struct msg *v, size_t n, const char *zone,
-			     const char *default_zone, int emergency,
-			     int64_t now_ms);
+    const char *default_zone, int emergency, int64_t now_ms);
 
 /* Is an emergency message active (it then owns the whole board)? */
-const struct msg *msgsched_emergency(const struct msg *v, size_t n,
-				  int emergency, int64_t now_ms);
+const struct msg *msgsched_emergency(
+    const struct msg *v, size_t n, int emergency, int64_t now_ms);
 
 /* Milliseconds until some message starts or ends; INT64_MAX if none. */
 int64_t msgsched_next_change(const struct msg *v, size_t n, int64_t now_ms);

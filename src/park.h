@@ -23,7 +23,8 @@ struct json_object;
 #define PARK_NO_TIME   INT64_MIN
 #define PARK_BAD_TIME  0 /* a time was given but unreadable: never fresh */
 #define PARK_NO_COUNT  (-1)
-#define PARK_FUTURE_MS (10 * 60 * 1000) /* later than this: not trusted */
+#define PARK_FUTURE_MS \
+	((int64_t)10 * 60 * 1000) /* later than this: not trusted */
 
 /* What the feed says about a car park's state (rule 9). */
 enum park_state {

@@ -691,10 +691,12 @@ render_park_list(struct render_pass *p, const struct layout_widget *w, int x,
 			id = refs[i].id;
 			label = refs[i].label;
 			it = d ? park_doc_find(d, id) : NULL;
-		} else {
+		} else if (d != NULL) {
 			it = &d->items[i];
 			id = it->id;
 			label = "";
+		} else {
+			break;
 		}
 		render_park_resolve(p, w, it, &ru, &v);
 		render_park_row(p, w, render_park_label(it, label, id), &v, x,
@@ -738,7 +740,7 @@ render_park_sum(struct render_pass *p, const struct layout_widget *w, int x,
 	for (size_t i = 0; i < n; i++) {
 		const struct park_item *it = w->items.n > 0 ?
 		    (d ? park_doc_find(d, refs[i].id) : NULL) :
-		    &d->items[i];
+		    (d ? &d->items[i] : NULL);
 		struct render_park_value v;
 		render_park_resolve(p, w, it, &ru, &v);
 		/* A full or closed car park offers none of its spaces. */

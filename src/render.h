@@ -26,7 +26,7 @@ struct render;
 
 /* MULTI font and graphic numbers for operator messages. */
 struct render_msgdef {
-	const char *font[RENDER_MSG_NUMBERS];	 /* layout font name or NULL */
+	const char *font[RENDER_MSG_NUMBERS];    /* layout font name or NULL */
 	const char *graphic[RENDER_MSG_NUMBERS]; /* PNG file or NULL */
 };
 

@@ -134,7 +134,8 @@ test_auth_generate_once_with_private_modes(void **state)
 	(void)state;
 	snprintf(tokens, sizeof(tokens), "%s/gen-tokens", dir);
 	snprintf(out, sizeof(out), "%s/demo-token", dir);
-	assert_int_equal(auth_generate(tokens, out, err, sizeof(err)), 1); /* created */
+	assert_int_equal(
+	    auth_generate(tokens, out, err, sizeof(err)), 1); /* created */
 	assert_int_equal(stat(tokens, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	tok = util_read_file(out, 256, &len, err, sizeof(err));

@@ -38,10 +38,10 @@ test_msgsched_highest_priority_wins_then_newest(void **state)
 	};
 
 	(void)state;
-	assert_string_equal(msgsched_pick(v, 4, "ticker", "ticker", 255, NOW)->id,
-	    "c");
-	assert_string_equal(msgsched_pick(v, 4, "other", "ticker", 255, NOW)->id,
-	    "d");
+	assert_string_equal(
+	    msgsched_pick(v, 4, "ticker", "ticker", 255, NOW)->id, "c");
+	assert_string_equal(
+	    msgsched_pick(v, 4, "other", "ticker", 255, NOW)->id, "d");
 	assert_null(msgsched_pick(v, 4, MSGSCHED_BOARD, "ticker", 255, NOW));
 }
 
@@ -86,7 +86,8 @@ test_msgsched_emergency_takes_the_whole_board(void **state)
 	(void)state;
 	assert_string_equal(msgsched_emergency(v, 2, 255, NOW)->id, "tunnel");
 	assert_string_equal(
-	    msgsched_pick(v, 2, MSGSCHED_BOARD, "ticker", 255, NOW)->id, "tunnel");
+	    msgsched_pick(v, 2, MSGSCHED_BOARD, "ticker", 255, NOW)->id,
+	    "tunnel");
 	/* A configured lower emergency level counts too. */
 	assert_string_equal(msgsched_emergency(v, 2, 100, NOW)->id, "tunnel");
 	v[1].end_ms = NOW;
@@ -97,7 +98,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_msgsched_highest_priority_wins_then_newest),
+		cmocka_unit_test(
+		    test_msgsched_highest_priority_wins_then_newest),
 		cmocka_unit_test(test_msgsched_respects_start_and_end),
 		cmocka_unit_test(
 		    test_msgsched_default_zone_for_messages_without_one),
