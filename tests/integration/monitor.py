@@ -28,7 +28,6 @@ import socket
 import subprocess
 import sys
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -701,36 +700,7 @@ def test_status_line_over_notify_socket(c):
 # ---------------------------------------------------------------------------
 
 def main(argv):
-    if len(argv) < 2:
-        print("usage: %s path/to/tafeld [CASE...]" % argv[0],
-              file=sys.stderr)
-        return 2
-    h.TAFELD = os.path.abspath(argv[1])
-    if not os.access(h.TAFELD, os.X_OK):
-        print("%s: not an executable" % h.TAFELD, file=sys.stderr)
-        return 2
-    wanted = set(argv[2:])
-    passed = failed = 0
-    for fn in CASES:
-        name = fn.__name__[len("test_"):]
-        if wanted and name not in wanted and fn.__name__ not in wanted:
-            continue
-        c = fd.Case(name)
-        try:
-            note = fn(c)
-            print("ok %s%s" % (name, " (%s)" % note if note else ""))
-            passed += 1
-        except Fail as e:
-            print("FAIL %s: %s" % (name, e))
-            failed += 1
-        except Exception:
-            print("FAIL %s: %s" % (name, traceback.format_exc().strip()))
-            failed += 1
-        finally:
-            c.cleanup()
-        sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return h.main_for(CASES, argv, case_class=fd.Case)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,10 @@ class Fail(Exception):
     pass
 
 
+class Skip(Exception):
+    """A case that cannot run here: "skip NAME: reason", not counted."""
+
+
 def check(cond, msg):
     if not cond:
         raise Fail(msg)
@@ -1086,32 +1090,49 @@ def test_systemd_notify_ready_status_watchdog_reload_stop(c):
 
 # ---------------------------------------------------------------------------
 
-def main(argv):
+def set_tafeld(path):
     global TAFELD
+    TAFELD = path
+
+
+def main_for(cases, argv, binary_desc="path/to/tafeld", set_binary=set_tafeld,
+             case_class=None, setup=None):
+    """The case runner of every integration test script.
+
+    argv is sys.argv: argv[1] is the binary under test (binary_desc names
+    it in the usage line), made absolute and handed to set_binary (by
+    default it becomes TAFELD here); any further arguments select cases by
+    name, with or without "test_".  setup() runs once before the cases.
+    Each case gets a fresh case_class(name) (default Case), cleaned up even
+    when the case fails.  A case prints "ok NAME", with " (NOTE)" when it
+    returns a NOTE; "skip NAME: reason" when it raises Skip (not counted);
+    "FAIL NAME: reason" otherwise.  The last line is "N passed, N failed".
+    Returns the exit code: 0 all passed, 1 any failed, 2 usage error."""
     if len(argv) < 2:
-        print("usage: %s path/to/tafeld [CASE...]" % argv[0],
+        print("usage: %s %s [CASE...]" % (argv[0], binary_desc),
               file=sys.stderr)
         return 2
-    TAFELD = os.path.abspath(argv[1])
-    if not os.access(TAFELD, os.X_OK):
-        print("%s: not an executable" % TAFELD, file=sys.stderr)
+    binary = os.path.abspath(argv[1])
+    set_binary(binary)
+    if not os.access(binary, os.X_OK):
+        print("%s: not an executable" % binary, file=sys.stderr)
         return 2
     wanted = set(argv[2:])
-    selfdir = tempfile.mkdtemp(prefix="tafel-it-")
-    try:
-        png_self_check(selfdir)
-    finally:
-        shutil.rmtree(selfdir, ignore_errors=True)
+    if setup is not None:
+        setup()
+    case_class = case_class or Case
     passed = failed = 0
-    for fn in CASES:
+    for fn in cases:
         name = fn.__name__[len("test_"):]
         if wanted and name not in wanted and fn.__name__ not in wanted:
             continue
-        c = Case(name)
+        c = case_class(name)
         try:
-            fn(c)
-            print("ok %s" % name)
+            note = fn(c)
+            print("ok %s%s" % (name, " (%s)" % note if note else ""))
             passed += 1
+        except Skip as e:
+            print("skip %s: %s" % (name, e))
         except Fail as e:
             print("FAIL %s: %s" % (name, e))
             failed += 1
@@ -1123,6 +1144,18 @@ def main(argv):
         sys.stdout.flush()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def png_self_check_in_tmp():
+    selfdir = tempfile.mkdtemp(prefix="tafel-it-")
+    try:
+        png_self_check(selfdir)
+    finally:
+        shutil.rmtree(selfdir, ignore_errors=True)
+
+
+def main(argv):
+    return main_for(CASES, argv, setup=png_self_check_in_tmp)
 
 
 if __name__ == "__main__":

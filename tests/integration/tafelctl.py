@@ -31,12 +31,11 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run as h  # noqa: E402  (the harness of the other integration tests)
-from run import Fail, check  # noqa: E402
+from run import Fail, Skip, check  # noqa: E402
 
 TAFELCTL = None        # absolute path of the binary under test (argv[1])
 RUN_TIMEOUT_S = 15     # one tafelctl run, even a timed-out one
@@ -46,10 +45,6 @@ BODY_MAX = 1024 * 1024
 SCRUB = ("TAFEL_SERVER", "TAFEL_TOKEN", "XDG_CONFIG_HOME", "NO_COLOR",
          "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
          "all_proxy", "ALL_PROXY")
-
-
-class Skip(Exception):
-    pass
 
 
 # ---------------------------------------------------------------------------
@@ -1270,40 +1265,14 @@ def test_real_daemon_messages(c):
 
 # ---------------------------------------------------------------------------
 
-def main(argv):
+def set_tafelctl(path):
     global TAFELCTL
-    if len(argv) < 2:
-        print("usage: %s path/to/tafelctl [CASE...]" % argv[0],
-              file=sys.stderr)
-        return 2
-    TAFELCTL = os.path.abspath(argv[1])
-    if not os.access(TAFELCTL, os.X_OK):
-        print("%s: not an executable" % TAFELCTL, file=sys.stderr)
-        return 2
-    wanted = set(argv[2:])
-    passed = failed = 0
-    for fn in CASES:
-        name = fn.__name__[len("test_"):]
-        if wanted and name not in wanted and fn.__name__ not in wanted:
-            continue
-        c = Case(name)
-        try:
-            fn(c)
-            print("ok %s" % name)
-            passed += 1
-        except Skip as e:
-            print("skip %s: %s" % (name, e))
-        except Fail as e:
-            print("FAIL %s: %s" % (name, e))
-            failed += 1
-        except Exception:
-            print("FAIL %s: %s" % (name, traceback.format_exc().strip()))
-            failed += 1
-        finally:
-            c.cleanup()
-        sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    TAFELCTL = path
+
+
+def main(argv):
+    return h.main_for(CASES, argv, binary_desc="path/to/tafelctl",
+                      set_binary=set_tafelctl, case_class=Case)
 
 
 if __name__ == "__main__":
