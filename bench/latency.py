@@ -280,7 +280,7 @@ def main(argv):
     print("tafeld %s, %d messages, fps %d (frame %.1f ms), board %dx%d, "
           "ticker 60 px/s" % (tafeld, k, FPS, FRAME_MS, W, H))
     print("frames presented: %.1f/s with only the ticker, %.1f/s during "
-          "the run (a message change draws at once)" % (idle_fps, run_fps))
+          "the run (a change is drawn in the next frame slot)" % (idle_fps, run_fps))
     print(line("POST->201:", to_201) + "   (waits for fsync)")
     print(line("POST->on board:", to_px) +
           "   (/snapshot.png pixels; %d of %d = %.0f%% within one frame "
