@@ -688,7 +688,9 @@ run_daemon(struct app *a)
 	loop_timer_at(a->render_timer, a->anim_start);
 	a->watchdog_ms = sd_watchdog_interval_ms();
 	if (a->watchdog_ms > 0)
-		loop_timer_at(a->watchdog_timer, a->anim_start);
+		/* First ping once the first frame is up, not before it. */
+		loop_timer_at(a->watchdog_timer,
+		    a->anim_start + a->watchdog_ms / 4);
 
 	log_notice("tafeld %s: showing %s on %dx%d (DirectFB %s)",
 	    TAFEL_VERSION, a->cfg->layout->path, display_width(a->display),

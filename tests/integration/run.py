@@ -1073,6 +1073,10 @@ def test_systemd_notify_ready_status_watchdog_reload_stop(c):
         pings = msgs.count("WATCHDOG=1")
         # 400 ms interval, pinged every 200 ms: about 6 in 1.2 s.
         check(4 <= pings <= 9, "%d WATCHDOG=1 pings in 1.2 s" % pings)
+        # Regression: the first check ran before the first frame and
+        # logged a stuck renderer at every start.
+        check("rendering is stuck" not in d.log(),
+              "watchdog warning at start: %s" % d.log())
         del msgs[:]
         d.hup()
         d.wait_log(r"^<5>reloaded: ")
