@@ -78,7 +78,7 @@ static const char preview_page[] =
     "th, td { text-align: left; padding: .15rem .5rem .15rem 0; }\n"
     "th { font-weight: 500; font-size: .8rem; }\n"
     "td.err { color: var(--fail); word-break: break-word; }\n"
-    "ul { list-style: none; margin: 0; padding: 0; }\n"
+    "ul { list-style: none; margin: 0; padding: 0; overflow-wrap: anywhere; }\n"
     ".dot::before {\n"
     "  content: ''; display: inline-block; width: .55rem; height: .55rem;\n"
     "  border-radius: 50%; margin-right: .35rem; background: var(--dim);\n"
