@@ -689,8 +689,8 @@ run_daemon(struct app *a)
 	a->watchdog_ms = sd_watchdog_interval_ms();
 	if (a->watchdog_ms > 0)
 		/* First ping once the first frame is up, not before it. */
-		loop_timer_at(a->watchdog_timer,
-		    a->anim_start + a->watchdog_ms / 4);
+		loop_timer_at(
+		    a->watchdog_timer, a->anim_start + a->watchdog_ms / 4);
 
 	log_notice("tafeld %s: showing %s on %dx%d (DirectFB %s)",
 	    TAFEL_VERSION, a->cfg->layout->path, display_width(a->display),
