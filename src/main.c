@@ -491,10 +491,8 @@ reload(struct app *a)
 		return;
 	}
 	render_free(a->render);
+	/* Messages were configured with c and r above, when they were checked. */
 	feeds_apply(a->feeds, c); /* before the old config goes */
-	if (a->messages != NULL)  /* now pointing at c: cannot fail twice */
-		messages_configure(
-		    a->messages, c, r, a->feeds, err, sizeof(err));
 	cfg_free(a->cfg);
 	a->cfg = c;
 	a->render = r;
