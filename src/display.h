@@ -29,6 +29,25 @@ int display_height(const struct display *d);
 
 /* Show the frame surface on the board; 0 or -1 (logged). */
 int display_present(struct display *d);
+
+/*
+ * Dim the board: from the next display_present on, the frame is blitted
+ * to the primary layer with its colours scaled by percent (0..100,
+ * clamped; 0 = dark board, 100 = unchanged, the default).  The frame
+ * surface, which snapshots and health read, is never scaled.  0, or -1
+ * when percent is out of range (it is then clamped).
+ */
+int display_set_brightness(struct display *d, int percent);
+int display_brightness(const struct display *d);
+
+/*
+ * Write percent (0..100) to a backlight or PWM sysfs file: for
+ * /sys/class/backlight/X/brightness the scale is the sibling
+ * max_brightness, for a PWM channel's duty_cycle the sibling period.
+ * Files are opened O_NONBLOCK; 0, or -1 with err naming the file.
+ */
+int display_backlight_write(
+    const char *path, int percent, char *err, size_t errlen);
 uint64_t display_frames(const struct display *d);
 
 /*
