@@ -236,6 +236,176 @@ static const struct schema_field cfg_messages_schema[] = {
 };
 #undef MS
 
+static const char *const cfg_gpio_backends[] = { "gpiod", "sim", NULL };
+static const char *const cfg_biases[] = { "as-is", "disable", "pull-up",
+	"pull-down", NULL };
+static const char *const cfg_input_roles[] = { "contact", "door", "twilight",
+	"test_pattern", NULL };
+static const char *const cfg_input_modes[] = { "while_closed", "toggle", NULL };
+static const char *const cfg_output_roles[] = { "heartbeat", "power_relay",
+	NULL };
+static const char *const cfg_bright_modes[] = { "manual", "schedule", "sun",
+	"sensor", NULL };
+
+#define GI(f) offsetof(struct cfg_gpio_input, f)
+static const struct schema_field cfg_gpio_input_schema[] = {
+	{ "name", SCHEMA_STRING, GI(name), 1, CFG_GPIO_NAME_LEN, NULL, 1, NULL,
+	    NULL, 0, "input name (health, API, tafelctl gpio)" },
+	{ "line", SCHEMA_INTSTR, GI(line), 0, 1023, NULL, 1, NULL, NULL, 0,
+	    "line offset on the chip, or the line's name" },
+	{ "active_low", SCHEMA_BOOL, GI(active_low), 0, 0, "false", 0, NULL,
+	    NULL, 0, "a low level means active (closed, open door, dark)" },
+	{ "bias", SCHEMA_ENUM, GI(bias), 0, 0, "as-is", 0, cfg_biases, NULL, 0,
+	    "line bias" },
+	{ "debounce_ms", SCHEMA_INT, GI(debounce_ms), 0, 10000, "20", 0, NULL,
+	    NULL, 0,
+	    "after an edge the level is read this much later (software "
+	    "debounce)" },
+	{ "role", SCHEMA_ENUM, GI(role), 0, 0, NULL, 1, cfg_input_roles, NULL,
+	    0,
+	    "contact: shows preset; door: health warns while open; twilight: "
+	    "brightness sensor (active = dark); test_pattern: lights every "
+	    "pixel for seconds" },
+	{ "preset", SCHEMA_STRING, GI(preset), 0, 32, "", 0, NULL, NULL, 0,
+	    "contact: the messages.presets name it shows" },
+	{ "mode", SCHEMA_ENUM, GI(mode), 0, 0, "while_closed", 0,
+	    cfg_input_modes, NULL, 0,
+	    "contact: shown while_closed, or toggle on each closing edge" },
+	{ "seconds", SCHEMA_INT, GI(seconds), 1, 3600, "10", 0, NULL, NULL, 0,
+	    "test_pattern: how long the pattern shows" },
+	{ NULL },
+};
+#undef GI
+
+#define GO(f) offsetof(struct cfg_gpio_output, f)
+static const struct schema_field cfg_gpio_output_schema[] = {
+	{ "name", SCHEMA_STRING, GO(name), 1, CFG_GPIO_NAME_LEN, NULL, 1, NULL,
+	    NULL, 0, "output name" },
+	{ "line", SCHEMA_INTSTR, GO(line), 0, 1023, NULL, 1, NULL, NULL, 0,
+	    "line offset on the chip, or the line's name" },
+	{ "active_low", SCHEMA_BOOL, GO(active_low), 0, 0, "false", 0, NULL,
+	    NULL, 0, "drive the line low for \"on\"" },
+	{ "role", SCHEMA_ENUM, GO(role), 0, 0, NULL, 1, cfg_output_roles, NULL,
+	    0,
+	    "heartbeat: toggles while rendering is healthy; power_relay: on, "
+	    "off in the power_schedule windows" },
+	{ "period_ms", SCHEMA_INT, GO(period_ms), 100, 60000, "1000", 0, NULL,
+	    NULL, 0, "heartbeat: time between toggles" },
+	{ NULL },
+};
+#undef GO
+
+#define PW(f) offsetof(struct cfg_power_window, f)
+static const struct schema_field cfg_power_window_schema[] = {
+	{ "off", SCHEMA_STRING, PW(off), 1, 8, NULL, 1, NULL, NULL, 0,
+	    "\"HH:MM\" local time the board goes dark" },
+	{ "on", SCHEMA_STRING, PW(on), 1, 8, NULL, 1, NULL, NULL, 0,
+	    "\"HH:MM\" local time it comes back" },
+	{ NULL },
+};
+#undef PW
+
+#define G(f) offsetof(struct cfg_gpio, f)
+static const struct schema_field cfg_gpio_schema[] = {
+	{ "backend", SCHEMA_ENUM, G(backend), 0, 0, "gpiod", 0,
+	    cfg_gpio_backends, NULL, 0,
+	    "gpiod: kernel GPIO through libgpiod; sim: simulated lines set "
+	    "through the API (demo, tests)" },
+	{ "chip", SCHEMA_STRING, G(chip), 1, 64, "gpiochip0", 0, NULL, NULL, 0,
+	    "chip by name (gpiochip0), path (/dev/gpiochip0) or label" },
+	{ "required", SCHEMA_BOOL, G(required), 0, 0, "true", 0, NULL, NULL, 0,
+	    "a missing chip or busy line stops tafeld (false: run without "
+	    "GPIO, health warns)" },
+	{ "inputs", SCHEMA_ARRAY, G(inputs), 0, CFG_GPIO_MAX_LINES, NULL, 0,
+	    NULL, cfg_gpio_input_schema, sizeof(struct cfg_gpio_input),
+	    "input lines" },
+	{ "outputs", SCHEMA_ARRAY, G(outputs), 0, CFG_GPIO_MAX_LINES, NULL, 0,
+	    NULL, cfg_gpio_output_schema, sizeof(struct cfg_gpio_output),
+	    "output lines" },
+	{ "power_schedule", SCHEMA_ARRAY, G(power_schedule), 0, 8, NULL, 0,
+	    NULL, cfg_power_window_schema, sizeof(struct cfg_power_window),
+	    "daily windows in which the board is blank and the power relay "
+	    "off" },
+	{ NULL },
+};
+#undef G
+
+#define BP(f) offsetof(struct cfg_bright_point, f)
+static const struct schema_field cfg_bright_point_schema[] = {
+	{ "at", SCHEMA_STRING, BP(at), 1, 8, NULL, 1, NULL, NULL, 0,
+	    "\"HH:MM\" local time" },
+	{ "percent", SCHEMA_INT, BP(percent), 0, 100, NULL, 1, NULL, NULL, 0,
+	    "brightness from then on" },
+	{ NULL },
+};
+#undef BP
+
+#define BS(f) offsetof(struct cfg_bright_step, f)
+static const struct schema_field cfg_bright_step_schema[] = {
+	{ "up", SCHEMA_INT, BS(up), 0, 1000000000, NULL, 1, NULL, NULL, 0,
+	    "sensor level from which this step is reached going up" },
+	{ "down", SCHEMA_INT, BS(down), 0, 1000000000, NULL, 1, NULL, NULL, 0,
+	    "sensor level below which this step is left going down" },
+	{ "percent", SCHEMA_INT, BS(percent), 0, 100, NULL, 1, NULL, NULL, 0,
+	    "brightness of this step" },
+	{ NULL },
+};
+#undef BS
+
+#define SN(f) offsetof(struct cfg_bright_sensor, f)
+static const struct schema_field cfg_bright_sensor_schema[] = {
+	{ "file", SCHEMA_STRING, SN(file), 0, PATH_MAX, "", 0, NULL, NULL, 0,
+	    "light level file (IIO in_illuminance_raw), \"\" = none" },
+	{ "twilight_input", SCHEMA_STRING, SN(twilight_input), 0,
+	    CFG_GPIO_NAME_LEN, "", 0, NULL, NULL, 0,
+	    "gpio input with role twilight, \"\" = none" },
+	{ "interval_s", SCHEMA_INT, SN(interval_s), 1, 3600, "10", 0, NULL,
+	    NULL, 0, "seconds between reads of file" },
+	{ NULL },
+};
+#undef SN
+
+#define BR(f) offsetof(struct cfg_brightness, f)
+static const struct schema_field cfg_brightness_schema[] = {
+	{ "mode", SCHEMA_ENUM, BR(mode), 0, 0, "manual", 0, cfg_bright_modes,
+	    NULL, 0,
+	    "manual (percent), schedule, sun (sunrise/sunset at latitude, "
+	    "longitude) or sensor (file or twilight_input; falls back to sun)" },
+	{ "percent", SCHEMA_INT, BR(percent), 0, 100, "100", 0, NULL, NULL, 0,
+	    "manual brightness" },
+	{ "schedule", SCHEMA_ARRAY, BR(schedule), 0, 48, NULL, 0, NULL,
+	    cfg_bright_point_schema, sizeof(struct cfg_bright_point),
+	    "schedule mode: brightness by time of day" },
+	{ "latitude", SCHEMA_DOUBLE, BR(latitude), -90, 90, "47.0502", 0, NULL,
+	    NULL, 0, "degrees north (sun mode; default Lucerne)" },
+	{ "longitude", SCHEMA_DOUBLE, BR(longitude), -180, 180, "8.3093", 0,
+	    NULL, NULL, 0, "degrees east" },
+	{ "day_percent", SCHEMA_INT, BR(day_percent), 0, 100, "100", 0, NULL,
+	    NULL, 0, "sun/twilight switch: brightness by day" },
+	{ "twilight_percent", SCHEMA_INT, BR(twilight_percent), 0, 100, "50", 0,
+	    NULL, NULL, 0, "sun: brightness in civil twilight" },
+	{ "night_percent", SCHEMA_INT, BR(night_percent), 0, 100, "20", 0, NULL,
+	    NULL, 0, "sun/twilight switch: brightness at night" },
+	{ "sensor", SCHEMA_OBJECT, BR(sensor), 0, 0, NULL, 0, NULL,
+	    cfg_bright_sensor_schema, 0, "sensor mode" },
+	{ "table", SCHEMA_ARRAY, BR(table), 0, 16, NULL, 0, NULL,
+	    cfg_bright_step_schema, sizeof(struct cfg_bright_step),
+	    "sensor file levels, ascending, with up/down thresholds" },
+	{ "backlight_file", SCHEMA_STRING, BR(backlight_file), 0, PATH_MAX, "",
+	    0, NULL, NULL, 0,
+	    "backlight/PWM sysfs file written instead of scaling colours "
+	    "(\"\" = scale colours)" },
+	{ "backlight_max", SCHEMA_INT, BR(backlight_max), 1, 1000000, "255", 0,
+	    NULL, NULL, 0, "value written for 100 %" },
+	{ "stuck_s", SCHEMA_INT, BR(stuck_s), 0, 604800, "0", 0, NULL, NULL, 0,
+	    "a sensor file unchanged this long is stuck: fall back to sun "
+	    "(0 = never)" },
+	{ "max_override_s", SCHEMA_INT, BR(max_override_s), 60, 604800, "86400",
+	    0, NULL, NULL, 0, "longest manual override via the API" },
+	{ NULL },
+};
+#undef BR
+
 #define C(f) offsetof(struct cfg, f)
 static const struct schema_field cfg_schema[] = {
 	{ "layout", SCHEMA_STRING, C(layout_file), 1, PATH_MAX, NULL, 1, NULL,
@@ -258,6 +428,10 @@ static const struct schema_field cfg_schema[] = {
 	    0, "the HTTP server (monitoring, API)" },
 	{ "messages", SCHEMA_OBJECT, C(messages), 0, 0, NULL, 0, NULL,
 	    cfg_messages_schema, 0, "operator messages" },
+	{ "gpio", SCHEMA_OBJECT, C(gpio), 0, 0, NULL, 0, NULL, cfg_gpio_schema,
+	    0, "GPIO lines of the cabinet" },
+	{ "brightness", SCHEMA_OBJECT, C(brightness), 0, 0, NULL, 0, NULL,
+	    cfg_brightness_schema, 0, "brightness control" },
 	{ "feeds", SCHEMA_ARRAY, C(feeds), 0, CFG_MAX_FEEDS, NULL, 0, NULL,
 	    cfg_feed_schema, sizeof(struct cfg_feed), "data feeds" },
 	{ NULL },
@@ -274,6 +448,47 @@ const char *
 cfg_pixelformat_name(int pf)
 {
 	return cfg_pixelformats[pf];
+}
+
+const char *
+cfg_input_role_name(int role)
+{
+	return cfg_input_roles[role];
+}
+
+const char *
+cfg_output_role_name(int role)
+{
+	return cfg_output_roles[role];
+}
+
+const char *
+cfg_bright_mode_name(int mode)
+{
+	return cfg_bright_modes[mode];
+}
+
+const char *
+cfg_gpio_backend_name(int backend)
+{
+	return cfg_gpio_backends[backend];
+}
+
+int
+cfg_parse_hhmm(const char *s)
+{
+	int h, m;
+
+	if (strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	return h * 60 + m;
 }
 
 void
@@ -393,6 +608,192 @@ cfg_check_feeds(struct cfg *c, const char *path, struct util_errs *errs)
 	}
 }
 
+static int
+cfg_same_line(const struct schema_intstr *a, const struct schema_intstr *b)
+{
+	return a->is_str == b->is_str &&
+	    (a->is_str ? strcmp(a->s, b->s) == 0 : a->i == b->i);
+}
+
+static int
+cfg_has_preset(const struct cfg *c, const char *name)
+{
+	const struct cfg_preset *p = c->messages.presets.v;
+
+	for (size_t i = 0; i < c->messages.presets.n; i++)
+		if (strcmp(p[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+cfg_check_gpio(struct cfg *c, const char *path, struct util_errs *errs)
+{
+	struct cfg_gpio_input *in = c->gpio.inputs.v;
+	struct cfg_gpio_output *out = c->gpio.outputs.v;
+	struct cfg_power_window *pw = c->gpio.power_schedule.v;
+	size_t ni = c->gpio.inputs.n, no = c->gpio.outputs.n;
+	int roles[2] = { -1, -1 }, twilight = -1;
+
+	for (size_t i = 0; i < ni; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(in[i].name, in[j].name) == 0)
+				util_errs_add(errs,
+				    "%s: gpio.inputs[%zu].name: \"%s\" already "
+				    "used by gpio.inputs[%zu]",
+				    path, i, in[i].name, j);
+			if (cfg_same_line(&in[i].line, &in[j].line))
+				util_errs_add(errs,
+				    "%s: gpio.inputs[%zu].line: already used "
+				    "by gpio.inputs[%zu]",
+				    path, i, j);
+		}
+		if (in[i].role == CFG_INPUT_CONTACT) {
+			if (in[i].preset[0] == '\0')
+				util_errs_add(errs,
+				    "%s: gpio.inputs[%zu].preset: required "
+				    "for role contact",
+				    path, i);
+			else if (!cfg_has_preset(c, in[i].preset))
+				util_errs_add(errs,
+				    "%s: gpio.inputs[%zu].preset: no preset "
+				    "\"%s\" in messages.presets",
+				    path, i, in[i].preset);
+		} else if (in[i].preset[0] != '\0') {
+			util_errs_add(errs,
+			    "%s: gpio.inputs[%zu].preset: only for role "
+			    "contact",
+			    path, i);
+		}
+		if (in[i].role == CFG_INPUT_TWILIGHT) {
+			if (twilight >= 0)
+				util_errs_add(errs,
+				    "%s: gpio.inputs[%zu].role: a second "
+				    "twilight input (gpio.inputs[%d] is one)",
+				    path, i, twilight);
+			twilight = (int)i;
+		}
+	}
+	for (size_t i = 0; i < no; i++) {
+		for (size_t j = 0; j < ni; j++) {
+			if (strcmp(out[i].name, in[j].name) == 0)
+				util_errs_add(errs,
+				    "%s: gpio.outputs[%zu].name: \"%s\" already "
+				    "used by gpio.inputs[%zu]",
+				    path, i, out[i].name, j);
+			if (cfg_same_line(&out[i].line, &in[j].line))
+				util_errs_add(errs,
+				    "%s: gpio.outputs[%zu].line: already used "
+				    "by gpio.inputs[%zu]",
+				    path, i, j);
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(out[i].name, out[j].name) == 0)
+				util_errs_add(errs,
+				    "%s: gpio.outputs[%zu].name: \"%s\" already "
+				    "used by gpio.outputs[%zu]",
+				    path, i, out[i].name, j);
+			if (cfg_same_line(&out[i].line, &out[j].line))
+				util_errs_add(errs,
+				    "%s: gpio.outputs[%zu].line: already used "
+				    "by gpio.outputs[%zu]",
+				    path, i, j);
+		}
+		if (roles[out[i].role] >= 0)
+			util_errs_add(errs,
+			    "%s: gpio.outputs[%zu].role: a second %s "
+			    "(gpio.outputs[%d] is one)",
+			    path, i, cfg_output_roles[out[i].role],
+			    roles[out[i].role]);
+		roles[out[i].role] = (int)i;
+	}
+	for (size_t i = 0; i < c->gpio.power_schedule.n; i++) {
+		pw[i].off_min = cfg_parse_hhmm(pw[i].off);
+		pw[i].on_min = cfg_parse_hhmm(pw[i].on);
+		if (pw[i].off_min < 0)
+			util_errs_add(errs,
+			    "%s: gpio.power_schedule[%zu].off: \"%s\" is not "
+			    "HH:MM",
+			    path, i, pw[i].off);
+		if (pw[i].on_min < 0)
+			util_errs_add(errs,
+			    "%s: gpio.power_schedule[%zu].on: \"%s\" is not "
+			    "HH:MM",
+			    path, i, pw[i].on);
+		if (pw[i].off_min >= 0 && pw[i].off_min == pw[i].on_min)
+			util_errs_add(errs,
+			    "%s: gpio.power_schedule[%zu]: off and on are the "
+			    "same time",
+			    path, i);
+	}
+}
+
+static void
+cfg_check_brightness(struct cfg *c, const char *path, struct util_errs *errs)
+{
+	struct cfg_brightness *b = &c->brightness;
+	struct cfg_bright_point *pt = b->schedule.v;
+	struct cfg_bright_step *st = b->table.v;
+	const struct cfg_gpio_input *in = c->gpio.inputs.v;
+
+	for (size_t i = 0; i < b->schedule.n; i++) {
+		pt[i].minute = cfg_parse_hhmm(pt[i].at);
+		if (pt[i].minute < 0)
+			util_errs_add(errs,
+			    "%s: brightness.schedule[%zu].at: \"%s\" is not "
+			    "HH:MM",
+			    path, i, pt[i].at);
+		else if (i > 0 && pt[i].minute <= pt[i - 1].minute &&
+		    pt[i - 1].minute >= 0)
+			util_errs_add(errs,
+			    "%s: brightness.schedule[%zu].at: not after "
+			    "brightness.schedule[%zu].at",
+			    path, i, i - 1);
+	}
+	if (b->mode == CFG_BRIGHT_SCHEDULE && b->schedule.n == 0)
+		util_errs_add(errs,
+		    "%s: brightness.schedule: mode schedule needs at least one "
+		    "entry",
+		    path);
+	for (size_t i = 0; i < b->table.n; i++) {
+		if (st[i].down > st[i].up)
+			util_errs_add(errs,
+			    "%s: brightness.table[%zu]: down %d above up %d",
+			    path, i, st[i].down, st[i].up);
+		if (i > 0 &&
+		    (st[i].up <= st[i - 1].up ||
+			st[i].percent < st[i - 1].percent))
+			util_errs_add(errs,
+			    "%s: brightness.table[%zu]: up and percent must "
+			    "not fall from brightness.table[%zu]",
+			    path, i, i - 1);
+	}
+	if (b->sensor.twilight_input[0] != '\0') {
+		size_t i;
+		for (i = 0; i < c->gpio.inputs.n; i++)
+			if (strcmp(in[i].name, b->sensor.twilight_input) == 0)
+				break;
+		if (i == c->gpio.inputs.n || in[i].role != CFG_INPUT_TWILIGHT)
+			util_errs_add(errs,
+			    "%s: brightness.sensor.twilight_input: no gpio "
+			    "input \"%s\" with role twilight",
+			    path, b->sensor.twilight_input);
+	}
+	if (b->mode == CFG_BRIGHT_SENSOR) {
+		if (b->sensor.file[0] == '\0' &&
+		    b->sensor.twilight_input[0] == '\0')
+			util_errs_add(errs,
+			    "%s: brightness.sensor: mode sensor needs file or "
+			    "twilight_input",
+			    path);
+		if (b->sensor.file[0] != '\0' && b->table.n == 0)
+			util_errs_add(errs,
+			    "%s: brightness.table: a sensor file needs a "
+			    "table of levels",
+			    path);
+	}
+}
+
 struct cfg *
 cfg_load(const char *path, struct util_errs *errs)
 {
@@ -434,13 +835,19 @@ cfg_load(const char *path, struct util_errs *errs)
 	    cfg_resolve(c->fonts_dir, sizeof(c->fonts_dir), dir) != 0 ||
 	    cfg_resolve(c->state_dir, sizeof(c->state_dir), dir) != 0 ||
 	    cfg_resolve(c->display.snapshot_file,
-		sizeof(c->display.snapshot_file), dir) != 0)
+		sizeof(c->display.snapshot_file), dir) != 0 ||
+	    cfg_resolve(c->brightness.sensor.file,
+		sizeof(c->brightness.sensor.file), dir) != 0 ||
+	    cfg_resolve(c->brightness.backlight_file,
+		sizeof(c->brightness.backlight_file), dir) != 0)
 		util_errs_add(errs, "%s: a path is too long", path);
 	if (c->timezone[0] != '\0' && !cfg_timezone_ok(c->timezone))
 		util_errs_add(errs, "%s: timezone: unknown time zone \"%s\"",
 		    path, c->timezone);
 	cfg_check_feeds(c, path, errs);
 	cfg_check_http(c, path, errs);
+	cfg_check_gpio(c, path, errs);
+	cfg_check_brightness(c, path, errs);
 	if (c->layout_file[0] != '\0') {
 		c->layout = layout_load(c->layout_file, c->fonts_dir, errs);
 		if (c->layout != NULL)

@@ -12,6 +12,7 @@
 
 #include "adapter.h"
 #include "layout.h"
+#include "schema.h"
 #include "util.h"
 
 #ifndef TAFEL_SYSCONFDIR
@@ -121,6 +122,117 @@ struct cfg_messages {
 	struct schema_array presets;  /* struct cfg_preset */
 };
 
+/*
+ * GPIO (cfg.c has the reference).  An input's logical value is its line
+ * level after active_low; 1 means "active": a contact closed, a door
+ * open, a twilight switch reporting dark, a test button pressed.
+ */
+enum cfg_gpio_backend {
+	CFG_GPIO_GPIOD,
+	CFG_GPIO_SIM,
+};
+enum cfg_gpio_bias {
+	CFG_GPIO_BIAS_AS_IS,
+	CFG_GPIO_BIAS_DISABLE,
+	CFG_GPIO_BIAS_PULL_UP,
+	CFG_GPIO_BIAS_PULL_DOWN,
+};
+enum cfg_input_role {
+	CFG_INPUT_CONTACT,
+	CFG_INPUT_DOOR,
+	CFG_INPUT_TWILIGHT,
+	CFG_INPUT_TEST_PATTERN,
+};
+enum cfg_input_mode {
+	CFG_INPUT_WHILE_CLOSED,
+	CFG_INPUT_TOGGLE,
+};
+enum cfg_output_role {
+	CFG_OUTPUT_HEARTBEAT,
+	CFG_OUTPUT_POWER_RELAY,
+};
+
+#define CFG_GPIO_NAME_LEN  32
+#define CFG_GPIO_MAX_LINES 32
+
+struct cfg_gpio_input {
+	char name[CFG_GPIO_NAME_LEN];
+	struct schema_intstr line; /* offset or line name */
+	int active_low;
+	int bias; /* enum cfg_gpio_bias */
+	int debounce_ms;
+	int role; /* enum cfg_input_role */
+	char preset[32];
+	int mode;    /* enum cfg_input_mode */
+	int seconds; /* test pattern */
+};
+
+struct cfg_gpio_output {
+	char name[CFG_GPIO_NAME_LEN];
+	struct schema_intstr line;
+	int active_low;
+	int role;      /* enum cfg_output_role */
+	int period_ms; /* heartbeat: half a blink */
+};
+
+/* A daily window "off".."on" (local time) in which the board is dark. */
+struct cfg_power_window {
+	char off[8], on[8];  /* "HH:MM" */
+	int off_min, on_min; /* minutes after midnight, set by cfg_load */
+};
+
+struct cfg_gpio {
+	int backend; /* enum cfg_gpio_backend */
+	char chip[64];
+	int required;
+	struct schema_array inputs;         /* struct cfg_gpio_input */
+	struct schema_array outputs;        /* struct cfg_gpio_output */
+	struct schema_array power_schedule; /* struct cfg_power_window */
+};
+
+enum cfg_bright_mode {
+	CFG_BRIGHT_MANUAL,
+	CFG_BRIGHT_SCHEDULE,
+	CFG_BRIGHT_SUN,
+	CFG_BRIGHT_SENSOR,
+};
+
+struct cfg_bright_point {
+	char at[8]; /* "HH:MM" local */
+	int minute; /* set by cfg_load */
+	int percent;
+};
+
+/*
+ * One level of the sensor table: reached when the sensor reads at least
+ * up, left (downwards) when it reads below down; down <= up, so a reading
+ * between the two keeps whatever level is shown and nothing flaps.
+ */
+struct cfg_bright_step {
+	int up, down;
+	int percent;
+};
+
+struct cfg_bright_sensor {
+	char file[PATH_MAX]; /* sysfs light level, "" = none */
+	char twilight_input[CFG_GPIO_NAME_LEN]; /* gpio input, "" = none */
+	int interval_s;                         /* between reads of file */
+};
+
+struct cfg_brightness {
+	int mode;                     /* enum cfg_bright_mode */
+	int percent;                  /* manual */
+	struct schema_array schedule; /* struct cfg_bright_point */
+	double latitude, longitude;
+	int day_percent, night_percent, twilight_percent;
+	struct cfg_bright_sensor sensor;
+	struct schema_array table;     /* struct cfg_bright_step */
+	char backlight_file[PATH_MAX]; /* "" = scale the colours */
+	int backlight_max;
+	int stuck_s; /* sensor unchanged this long: stuck */
+	int max_override_s;
+};
+
 struct cfg {
 	char path[PATH_MAX];
 	char layout_file[PATH_MAX]; /* resolved against the config's folder */
@@ -132,6 +244,8 @@ struct cfg {
 	struct cfg_display display;
 	struct cfg_http http;
 	struct cfg_messages messages;
+	struct cfg_gpio gpio;
+	struct cfg_brightness brightness;
 	struct schema_array feeds; /* struct cfg_feed */
 	struct layout *layout;     /* owned */
 };
@@ -141,6 +255,15 @@ struct cfg *cfg_load(const char *path, struct util_errs *errs);
 void cfg_free(struct cfg *c);
 
 const struct cfg_feed *cfg_feed_find(const struct cfg *c, const char *id);
+
+/* "HH:MM" (00:00..23:59) into minutes after midnight; -1 if malformed. */
+int cfg_parse_hhmm(const char *s);
+
+/* Names of enum values, for logs and the API. */
+const char *cfg_input_role_name(int role);
+const char *cfg_output_role_name(int role);
+const char *cfg_bright_mode_name(int mode);
+const char *cfg_gpio_backend_name(int backend);
 
 /* Names for log lines and health. */
 const char *cfg_system_name(int system);

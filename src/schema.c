@@ -32,6 +32,10 @@ schema_type_name(enum schema_type t)
 		return "array";
 	case SCHEMA_STRLIST:
 		return "array of strings";
+	case SCHEMA_DOUBLE:
+		return "number";
+	case SCHEMA_INTSTR:
+		return "integer or string";
 	}
 	return "?";
 }
@@ -202,6 +206,22 @@ schema_default(const struct schema_field *f, void *base)
 		}
 		break;
 	}
+	case SCHEMA_DOUBLE:
+		*(double *)(void *)p = strtod(f->def, NULL);
+		break;
+	case SCHEMA_INTSTR: {
+		struct schema_intstr *v = (void *)p;
+		char *end;
+		long n = strtol(f->def, &end, 10);
+		memset(v, 0, sizeof(*v));
+		if (*end == '\0' && end != f->def) {
+			v->i = (int)n;
+		} else {
+			v->is_str = 1;
+			util_strlcpy(v->s, f->def, sizeof(v->s));
+		}
+		break;
+	}
 	case SCHEMA_OBJECT:
 	case SCHEMA_ARRAY:
 		break;
@@ -296,6 +316,43 @@ schema_load_strlist(const struct schema_field *f, struct json_object *v,
 		l->n++;
 	}
 	return bad;
+}
+
+static int
+schema_load_intstr(const struct schema_field *f, struct json_object *v, char *p,
+    const char *path, struct util_errs *errs)
+{
+	struct schema_intstr *out = (void *)p;
+	enum json_type jt = json_object_get_type(v);
+	const char *s;
+
+	memset(out, 0, sizeof(*out));
+	if (jt == json_type_int) {
+		int64_t i = json_object_get_int64(v);
+		if (i < f->min || i > f->max) {
+			util_errs_add(errs, "%s: %lld not in %lld..%lld", path,
+			    (long long)i, f->min, f->max);
+			return -1;
+		}
+		out->i = (int)i;
+		return 0;
+	}
+	if (jt != json_type_string) {
+		util_errs_add(errs, "%s: expected integer or string, got %s",
+		    path, schema_json_type(v));
+		return -1;
+	}
+	s = json_object_get_string(v);
+	if ((size_t)json_object_get_string_len(v) != strlen(s) ||
+	    s[0] == '\0' || util_strlcpy(out->s, s, sizeof(out->s)) != 0) {
+		util_errs_add(errs,
+		    "%s: must be a non-empty string of less than %d bytes "
+		    "without NUL",
+		    path, SCHEMA_INTSTR_LEN);
+		return -1;
+	}
+	out->is_str = 1;
+	return 0;
 }
 
 static int
@@ -404,6 +461,21 @@ schema_load_value(const struct schema_field *f, struct json_object *v,
 		if (jt != json_type_array)
 			break;
 		return schema_load_strlist(f, v, p, path, errs);
+	case SCHEMA_DOUBLE: {
+		double d;
+		if (jt != json_type_int && jt != json_type_double)
+			break;
+		d = json_object_get_double(v);
+		if (!isfinite(d) || d < (double)f->min || d > (double)f->max) {
+			util_errs_add(errs, "%s: %s not in %lld..%lld", path,
+			    json_object_to_json_string(v), f->min, f->max);
+			return -1;
+		}
+		*(double *)(void *)p = d;
+		return 0;
+	}
+	case SCHEMA_INTSTR:
+		return schema_load_intstr(f, v, p, path, errs);
 	}
 	util_errs_add(errs, "%s: expected %s, got %s", path,
 	    schema_type_name(f->type), schema_json_type(v));
@@ -495,6 +567,14 @@ schema_help(const struct schema_field *table, const char *path, FILE *f)
 		case SCHEMA_INT:
 			fprintf(
 			    f, "%-28s integer %lld..%lld", sub, s->min, s->max);
+			break;
+		case SCHEMA_DOUBLE:
+			fprintf(
+			    f, "%-28s number %lld..%lld", sub, s->min, s->max);
+			break;
+		case SCHEMA_INTSTR:
+			fprintf(f, "%-28s integer %lld..%lld or string", sub,
+			    s->min, s->max);
 			break;
 		case SCHEMA_ENUM:
 			schema_enum_list(s, list, sizeof(list));

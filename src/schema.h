@@ -28,6 +28,8 @@ enum schema_type {
 	SCHEMA_OBJECT,  /* nested struct at offset, described by sub */
 	SCHEMA_ARRAY,   /* struct schema_array at offset, elements by sub */
 	SCHEMA_STRLIST, /* struct schema_strlist; min..max strings */
+	SCHEMA_DOUBLE,  /* double, min..max */
+	SCHEMA_INTSTR,  /* struct schema_intstr: an integer or a string */
 };
 
 #define SCHEMA_STRLIST_MAX 8
@@ -37,6 +39,18 @@ enum schema_type {
 struct schema_strlist {
 	char v[SCHEMA_STRLIST_MAX][SCHEMA_STRLIST_LEN];
 	size_t n;
+};
+
+#define SCHEMA_INTSTR_LEN 64
+
+/*
+ * A key that takes either a whole number in min..max or a non-empty string
+ * (a GPIO line by offset or by name).
+ */
+struct schema_intstr {
+	int is_str;
+	int i;
+	char s[SCHEMA_INTSTR_LEN];
 };
 
 struct schema_array {
