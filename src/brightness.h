@@ -57,7 +57,7 @@
 #define BRIGHTNESS_LEVELS_MAX       16 /* table levels */
 #define BRIGHTNESS_WHY_LEN          96
 #define BRIGHTNESS_WARN_LEN         160
-#define BRIGHTNESS_STUCK_MS_DEFAULT (6 * 3600 * 1000LL)
+#define BRIGHTNESS_STUCK_MS_DEFAULT (6LL * 3600 * 1000)
 
 enum brightness_mode {
 	BRIGHTNESS_MANUAL = 0,
@@ -118,13 +118,21 @@ struct brightness_state {
 	char warning[BRIGHTNESS_WARN_LEN]; /* "" when all is well */
 };
 
-/* Defaults: manual 100 %, sun 100/60/20, stuck after 6 h, Lucerne. */
+/*
+ * Defaults: manual 100 %, day/twilight/night 100/50/15 %, stuck after
+ * 6 h, no steps, no table, and no place (lat and lon NaN: sun and sensor
+ * modes need them, and the check says so).
+ */
 void brightness_params_init(struct brightness_params *p);
 
 /*
  * Check p; every problem goes to errs, each starting with path (the
  * config path of the brightness object, e.g. "brightness") and naming the
- * field ("brightness.table[2].down: 300 is above up 250").  0 or -1.
+ * field by its config key ("brightness.table[2].down: 300 is above its up
+ * threshold 250").  Keys: mode, manual_percent, schedule[i].time,
+ * schedule[i].percent, latitude, longitude, day_percent, night_percent,
+ * twilight_percent, sensor, table, table[i].percent, table[i].up,
+ * table[i].down, sensor_stuck_s.  0 or -1.
  */
 int brightness_params_check(const struct brightness_params *p, const char *path,
     struct util_errs *errs);
@@ -138,7 +146,8 @@ void brightness_state_init(struct brightness_state *s);
  * The percent (0..100) at now_ms for input in (NULL = no sensor reading
  * this time: the last value stands, which is right for the switch and for
  * calls made only because a deadline passed).  Sets s->percent, s->why and
- * s->warning; an expired override is dropped here.
+ * s->warning; an expired override is dropped here.  Nothing is logged:
+ * the caller logs when the percent or the warning changes.
  */
 int brightness_update(struct brightness_state *s,
     const struct brightness_params *p, int64_t now_ms,
