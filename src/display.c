@@ -7,9 +7,13 @@
  */
 #include "display.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -20,6 +24,7 @@ struct display {
 	IDirectFBSurface *frame;
 	int width, height;
 	uint64_t frames;
+	int brightness; /* percent, 100 = the frame as drawn */
 };
 
 static DFBSurfacePixelFormat
@@ -137,6 +142,7 @@ display_open(const struct cfg_display *c, char *err, size_t errlen)
 		goto fail;
 	}
 	d->frame->Clear(d->frame, 0, 0, 0, 0xff);
+	d->brightness = 100;
 	return d;
 fail:
 	display_close(d);
@@ -181,15 +187,33 @@ display_height(const struct display *d)
 	return d->height;
 }
 
+/*
+ * Dimming happens in the blit to the layer: DSBLIT_COLORIZE multiplies
+ * each source channel by the colour's channel (DirectFB's software
+ * renderer computes src * (c + 1) >> 8, so 255 keeps a channel and 0
+ * clears it).  At 100 % the plain blit of before is used; at 0 % the
+ * layer is cleared.
+ */
 int
 display_present(struct display *d)
 {
+	IDirectFBSurface *p = d->primary;
 	DFBResult r;
 
-	d->primary->SetBlittingFlags(d->primary, DSBLIT_NOFX);
-	r = d->primary->Blit(d->primary, d->frame, NULL, 0, 0);
+	if (d->brightness <= 0) {
+		r = p->Clear(p, 0, 0, 0, 0xff);
+	} else if (d->brightness >= 100) {
+		p->SetBlittingFlags(p, DSBLIT_NOFX);
+		r = p->Blit(p, d->frame, NULL, 0, 0);
+	} else {
+		u8 c = (u8)(d->brightness * 255 / 100);
+
+		p->SetColor(p, c, c, c, 0xff);
+		p->SetBlittingFlags(p, DSBLIT_COLORIZE);
+		r = p->Blit(p, d->frame, NULL, 0, 0);
+	}
 	if (r == DFB_OK)
-		r = d->primary->Flip(d->primary, NULL, DSFLIP_NONE);
+		r = p->Flip(p, NULL, DSFLIP_NONE);
 	if (r != DFB_OK) {
 		log_err(
 		    "display: presenting a frame: %s", DirectFBErrorString(r));
@@ -197,6 +221,21 @@ display_present(struct display *d)
 	}
 	d->frames++;
 	return 0;
+}
+
+int
+display_set_brightness(struct display *d, int percent)
+{
+	int ok = percent >= 0 && percent <= 100;
+
+	d->brightness = percent < 0 ? 0 : percent > 100 ? 100 : percent;
+	return ok ? 0 : -1;
+}
+
+int
+display_brightness(const struct display *d)
+{
+	return d->brightness;
 }
 
 uint64_t
@@ -242,4 +281,88 @@ uint32_t *
 display_pixels(struct display *d)
 {
 	return display_surface_pixels(d->frame);
+}
+
+uint32_t *
+display_board_pixels(struct display *d)
+{
+	return display_surface_pixels(d->primary);
+}
+
+/* Read a small non-negative integer from a sysfs file; -1 on error. */
+static long
+display_sysfs_read(const char *path, char *err, size_t errlen)
+{
+	char buf[32], *end;
+	ssize_t n;
+	long v;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (end == buf || errno != 0 || v <= 0 ||
+	    (*end != '\0' && *end != '\n')) {
+		snprintf(err, errlen, "%s: not a positive number", path);
+		return -1;
+	}
+	return v;
+}
+
+int
+display_backlight_write(const char *path, int percent, char *err, size_t errlen)
+{
+	const char *base = strrchr(path, '/');
+	char dir[PATH_MAX], scale[PATH_MAX], val[32];
+	long max, v;
+	ssize_t n;
+	int fd, len;
+
+	if (percent < 0 || percent > 100) {
+		snprintf(err, errlen, "%s: brightness %d not in 0..100", path,
+		    percent);
+		return -1;
+	}
+	base = base != NULL ? base + 1 : path;
+	util_dirname(path, dir, sizeof(dir));
+	if (util_path_join(scale, sizeof(scale), dir,
+		strcmp(base, "duty_cycle") == 0 ? "period" :
+						  "max_brightness") != 0) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	max = display_sysfs_read(scale, err, errlen);
+	if (max < 0)
+		return -1;
+	v = (max * percent + 50) / 100;
+	len = snprintf(val, sizeof(val), "%ld\n", v);
+	fd = open(path, O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = write(fd, val, (size_t)len);
+	if (n != len) {
+		snprintf(err, errlen, "%s: writing %ld: %s", path, v,
+		    n < 0 ? strerror(errno) : "short write");
+		close(fd);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		snprintf(err, errlen, "%s: writing %ld: %s", path, v,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }

@@ -56,6 +56,12 @@ uint64_t display_frames(const struct display *d);
  */
 uint32_t *display_pixels(struct display *d);
 
+/*
+ * What the primary layer shows (its front buffer), the same way: after
+ * display_present, the frame as dimmed by display_set_brightness.
+ */
+uint32_t *display_board_pixels(struct display *d);
+
 /* The same for any 32-bit surface (tests render into their own). */
 uint32_t *display_surface_pixels(IDirectFBSurface *s);
 
