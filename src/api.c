@@ -123,6 +123,13 @@ api_auth(struct api *a, const struct httpd_req *req, struct httpd_resp *resp,
 }
 
 int
+api_authorize(struct api *a, const struct httpd_req *req,
+    struct httpd_resp *resp, int write, char *who, size_t size)
+{
+	return api_auth(a, req, resp, write, who, size);
+}
+
+int
 api_read_allowed(const struct api *a, const char *authorization)
 {
 	return a->cfg->http.health_public ||

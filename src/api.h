@@ -44,6 +44,15 @@ void api_free(struct api *a);
 /* The configuration in force (presets, limits) and its tokens. */
 void api_configure(struct api *a, const struct cfg *c, struct auth *tokens);
 
+/*
+ * Authorize a request (other modules' endpoints): 0 with the token's name
+ * in who, or -1 with resp filled (401, 403, 400 for a token in the query).
+ */
+struct httpd_req;
+struct httpd_resp;
+int api_authorize(struct api *a, const struct httpd_req *req,
+    struct httpd_resp *resp, int write, char *who, size_t size);
+
 /* Whether reading monitoring endpoints needs a token (health_public). */
 int api_read_allowed(const struct api *a, const char *authorization);
 

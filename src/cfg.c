@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "brightness.h"
 #include "httpd.h"
 #include "log.h"
 #include "schema.h"
@@ -332,7 +333,7 @@ static const struct schema_field cfg_gpio_schema[] = {
 
 #define BP(f) offsetof(struct cfg_bright_point, f)
 static const struct schema_field cfg_bright_point_schema[] = {
-	{ "at", SCHEMA_STRING, BP(at), 1, 8, NULL, 1, NULL, NULL, 0,
+	{ "time", SCHEMA_STRING, BP(time), 1, 8, NULL, 1, NULL, NULL, 0,
 	    "\"HH:MM\" local time" },
 	{ "percent", SCHEMA_INT, BP(percent), 0, 100, NULL, 1, NULL, NULL, 0,
 	    "brightness from then on" },
@@ -371,35 +372,35 @@ static const struct schema_field cfg_brightness_schema[] = {
 	    NULL, 0,
 	    "manual (percent), schedule, sun (sunrise/sunset at latitude, "
 	    "longitude) or sensor (file or twilight_input; falls back to sun)" },
-	{ "percent", SCHEMA_INT, BR(percent), 0, 100, "100", 0, NULL, NULL, 0,
-	    "manual brightness" },
-	{ "schedule", SCHEMA_ARRAY, BR(schedule), 0, 48, NULL, 0, NULL,
-	    cfg_bright_point_schema, sizeof(struct cfg_bright_point),
+	{ "manual_percent", SCHEMA_INT, BR(manual_percent), 0, 100, "100", 0,
+	    NULL, NULL, 0, "manual brightness" },
+	{ "schedule", SCHEMA_ARRAY, BR(schedule), 0, BRIGHTNESS_STEPS_MAX, NULL,
+	    0, NULL, cfg_bright_point_schema, sizeof(struct cfg_bright_point),
 	    "schedule mode: brightness by time of day" },
-	{ "latitude", SCHEMA_DOUBLE, BR(latitude), -90, 90, "47.0502", 0, NULL,
-	    NULL, 0, "degrees north (sun mode; default Lucerne)" },
-	{ "longitude", SCHEMA_DOUBLE, BR(longitude), -180, 180, "8.3093", 0,
-	    NULL, NULL, 0, "degrees east" },
+	{ "latitude", SCHEMA_DOUBLE, BR(latitude), -90, 90, "nan", 0, NULL,
+	    NULL, 0, "degrees north (sun and sensor modes need it)" },
+	{ "longitude", SCHEMA_DOUBLE, BR(longitude), -180, 180, "nan", 0, NULL,
+	    NULL, 0, "degrees east (sun and sensor modes need it)" },
 	{ "day_percent", SCHEMA_INT, BR(day_percent), 0, 100, "100", 0, NULL,
 	    NULL, 0, "sun/twilight switch: brightness by day" },
 	{ "twilight_percent", SCHEMA_INT, BR(twilight_percent), 0, 100, "50", 0,
 	    NULL, NULL, 0, "sun: brightness in civil twilight" },
-	{ "night_percent", SCHEMA_INT, BR(night_percent), 0, 100, "20", 0, NULL,
+	{ "night_percent", SCHEMA_INT, BR(night_percent), 0, 100, "15", 0, NULL,
 	    NULL, 0, "sun/twilight switch: brightness at night" },
 	{ "sensor", SCHEMA_OBJECT, BR(sensor), 0, 0, NULL, 0, NULL,
 	    cfg_bright_sensor_schema, 0, "sensor mode" },
-	{ "table", SCHEMA_ARRAY, BR(table), 0, 16, NULL, 0, NULL,
-	    cfg_bright_step_schema, sizeof(struct cfg_bright_step),
+	{ "table", SCHEMA_ARRAY, BR(table), 0, BRIGHTNESS_LEVELS_MAX, NULL, 0,
+	    NULL, cfg_bright_step_schema, sizeof(struct cfg_bright_step),
 	    "sensor file levels, ascending, with up/down thresholds" },
 	{ "backlight_file", SCHEMA_STRING, BR(backlight_file), 0, PATH_MAX, "",
 	    0, NULL, NULL, 0,
 	    "backlight/PWM sysfs file written instead of scaling colours "
-	    "(\"\" = scale colours)" },
-	{ "backlight_max", SCHEMA_INT, BR(backlight_max), 1, 1000000, "255", 0,
-	    NULL, NULL, 0, "value written for 100 %" },
-	{ "stuck_s", SCHEMA_INT, BR(stuck_s), 0, 604800, "0", 0, NULL, NULL, 0,
-	    "a sensor file unchanged this long is stuck: fall back to sun "
-	    "(0 = never)" },
+	    "(scale: max_brightness or period beside it; \"\" = scale "
+	    "colours)" },
+	{ "sensor_stuck_s", SCHEMA_INT, BR(sensor_stuck_s), 60, 604800, "21600",
+	    0, NULL, NULL, 0,
+	    "a sensor unchanged this long, across a solar noon and a solar "
+	    "midnight, is stuck: sun mode applies and health warns" },
 	{ "max_override_s", SCHEMA_INT, BR(max_override_s), 60, 604800, "86400",
 	    0, NULL, NULL, 0, "longest manual override via the API" },
 	{ NULL },
@@ -733,40 +734,15 @@ cfg_check_brightness(struct cfg *c, const char *path, struct util_errs *errs)
 {
 	struct cfg_brightness *b = &c->brightness;
 	struct cfg_bright_point *pt = b->schedule.v;
-	struct cfg_bright_step *st = b->table.v;
 	const struct cfg_gpio_input *in = c->gpio.inputs.v;
 
 	for (size_t i = 0; i < b->schedule.n; i++) {
-		pt[i].minute = cfg_parse_hhmm(pt[i].at);
+		pt[i].minute = cfg_parse_hhmm(pt[i].time);
 		if (pt[i].minute < 0)
 			util_errs_add(errs,
-			    "%s: brightness.schedule[%zu].at: \"%s\" is not "
+			    "%s: brightness.schedule[%zu].time: \"%s\" is not "
 			    "HH:MM",
-			    path, i, pt[i].at);
-		else if (i > 0 && pt[i].minute <= pt[i - 1].minute &&
-		    pt[i - 1].minute >= 0)
-			util_errs_add(errs,
-			    "%s: brightness.schedule[%zu].at: not after "
-			    "brightness.schedule[%zu].at",
-			    path, i, i - 1);
-	}
-	if (b->mode == CFG_BRIGHT_SCHEDULE && b->schedule.n == 0)
-		util_errs_add(errs,
-		    "%s: brightness.schedule: mode schedule needs at least one "
-		    "entry",
-		    path);
-	for (size_t i = 0; i < b->table.n; i++) {
-		if (st[i].down > st[i].up)
-			util_errs_add(errs,
-			    "%s: brightness.table[%zu]: down %d above up %d",
-			    path, i, st[i].down, st[i].up);
-		if (i > 0 &&
-		    (st[i].up <= st[i - 1].up ||
-			st[i].percent < st[i - 1].percent))
-			util_errs_add(errs,
-			    "%s: brightness.table[%zu]: up and percent must "
-			    "not fall from brightness.table[%zu]",
-			    path, i, i - 1);
+			    path, i, pt[i].time);
 	}
 	if (b->sensor.twilight_input[0] != '\0') {
 		size_t i;
@@ -792,6 +768,37 @@ cfg_check_brightness(struct cfg *c, const char *path, struct util_errs *errs)
 			    "table of levels",
 			    path);
 	}
+}
+
+void
+cfg_brightness_params(const struct cfg *c, struct brightness_params *p)
+{
+	const struct cfg_brightness *b = &c->brightness;
+	const struct cfg_bright_point *pt = b->schedule.v;
+	const struct cfg_bright_step *st = b->table.v;
+
+	brightness_params_init(p);
+	p->mode = b->mode;
+	p->manual_percent = b->manual_percent;
+	for (size_t i = 0; i < b->schedule.n && i < BRIGHTNESS_STEPS_MAX; i++) {
+		p->steps[i].minute = pt[i].minute;
+		p->steps[i].percent = pt[i].percent;
+		p->n_steps++;
+	}
+	p->lat = b->latitude;
+	p->lon = b->longitude;
+	p->day_percent = b->day_percent;
+	p->night_percent = b->night_percent;
+	p->twilight_percent = b->twilight_percent;
+	p->sensor = b->sensor.file[0] != '\0' ? BRIGHTNESS_SENSOR_LEVEL :
+						BRIGHTNESS_SENSOR_SWITCH;
+	for (size_t i = 0; i < b->table.n && i < BRIGHTNESS_LEVELS_MAX; i++) {
+		p->levels[i].percent = st[i].percent;
+		p->levels[i].up = st[i].up;
+		p->levels[i].down = st[i].down;
+		p->n_levels++;
+	}
+	p->sensor_stuck_ms = (int64_t)b->sensor_stuck_s * 1000;
 }
 
 struct cfg *
@@ -848,6 +855,15 @@ cfg_load(const char *path, struct util_errs *errs)
 	cfg_check_http(c, path, errs);
 	cfg_check_gpio(c, path, errs);
 	cfg_check_brightness(c, path, errs);
+	if (util_errs_count(errs) == before) {
+		/* The controller's own rules (place, table, order). */
+		struct brightness_params bp;
+		memset(&local, 0, sizeof(local));
+		cfg_brightness_params(c, &bp);
+		brightness_params_check(&bp, "brightness", &local);
+		for (size_t i = 0; i < local.n; i++)
+			util_errs_add(errs, "%s: %s", path, local.msg[i]);
+	}
 	if (c->layout_file[0] != '\0') {
 		c->layout = layout_load(c->layout_file, c->fonts_dir, errs);
 		if (c->layout != NULL)

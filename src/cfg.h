@@ -198,15 +198,14 @@ enum cfg_bright_mode {
 };
 
 struct cfg_bright_point {
-	char at[8]; /* "HH:MM" local */
-	int minute; /* set by cfg_load */
+	char time[8]; /* "HH:MM" local */
+	int minute;   /* set by cfg_load */
 	int percent;
 };
 
 /*
- * One level of the sensor table: reached when the sensor reads at least
- * up, left (downwards) when it reads below down; down <= up, so a reading
- * between the two keeps whatever level is shown and nothing flaps.
+ * One level of the sensor table (brightness.h): entered going up when
+ * the sensor reads at least up, left going down when it reads below down.
  */
 struct cfg_bright_step {
 	int up, down;
@@ -221,15 +220,14 @@ struct cfg_bright_sensor {
 
 struct cfg_brightness {
 	int mode;                     /* enum cfg_bright_mode */
-	int percent;                  /* manual */
+	int manual_percent;           /* manual */
 	struct schema_array schedule; /* struct cfg_bright_point */
 	double latitude, longitude;
 	int day_percent, night_percent, twilight_percent;
 	struct cfg_bright_sensor sensor;
 	struct schema_array table;     /* struct cfg_bright_step */
 	char backlight_file[PATH_MAX]; /* "" = scale the colours */
-	int backlight_max;
-	int stuck_s; /* sensor unchanged this long: stuck */
+	int sensor_stuck_s;            /* see brightness.h: the stuck rule */
 	int max_override_s;
 };
 
@@ -255,6 +253,10 @@ struct cfg *cfg_load(const char *path, struct util_errs *errs);
 void cfg_free(struct cfg *c);
 
 const struct cfg_feed *cfg_feed_find(const struct cfg *c, const char *id);
+
+/* The brightness controller's parameters (brightness.h) from c. */
+struct brightness_params;
+void cfg_brightness_params(const struct cfg *c, struct brightness_params *p);
 
 /* "HH:MM" (00:00..23:59) into minutes after midnight; -1 if malformed. */
 int cfg_parse_hhmm(const char *s);

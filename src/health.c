@@ -100,6 +100,8 @@ health_status(const struct health_board *b, int64_t now_ms)
 		if (health_feed_level(&s) > level)
 			level = health_feed_level(&s);
 	}
+	if (b->cabinet_level != NULL && b->cabinet_level(b->ctx))
+		level = 1;
 	return level ? "warn" : "pass";
 }
 
@@ -277,24 +279,26 @@ health_document(const struct health_board *b, int64_t now, int *http_status)
 
 	health_feeds(b, checks, now);
 
-	/*
-	 * No brightness control or GPIO lines are configured yet (issue
-	 * "GPIO and brightness"): say so rather than leave maintainers
-	 * guessing whether the board is dimmed.
-	 */
-	c = health_check("pass");
-	json_object_object_add(c, "observedValue", json_object_new_int(100));
-	json_object_object_add(
-	    c, "observedUnit", json_object_new_string("percent"));
-	json_object_object_add(c, "mode", json_object_new_string("fixed"));
-	json_object_object_add(c, "output",
-	    json_object_new_string("no brightness control configured"));
-	health_add(checks, "brightness:level", c);
-	c = health_check("pass");
-	json_object_object_add(c, "inputs", json_object_new_object());
-	json_object_object_add(
-	    c, "output", json_object_new_string("no GPIO lines configured"));
-	health_add(checks, "gpio:inputs", c);
+	if (b->cabinet_checks != NULL) {
+		b->cabinet_checks(b->ctx, checks);
+	} else {
+		/* No cabinet (tests of this module): say nothing is set up. */
+		c = health_check("pass");
+		json_object_object_add(
+		    c, "observedValue", json_object_new_int(100));
+		json_object_object_add(
+		    c, "observedUnit", json_object_new_string("percent"));
+		json_object_object_add(
+		    c, "mode", json_object_new_string("fixed"));
+		json_object_object_add(c, "output",
+		    json_object_new_string("no brightness control configured"));
+		health_add(checks, "brightness:level", c);
+		c = health_check("pass");
+		json_object_object_add(c, "inputs", json_object_new_object());
+		json_object_object_add(c, "output",
+		    json_object_new_string("no GPIO lines configured"));
+		health_add(checks, "gpio:inputs", c);
+	}
 
 	c = health_check("pass");
 	json_object_object_add(
@@ -463,10 +467,16 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 	health_histogram(&o, "tafel_render_seconds", "", health_render_bounds,
 	    b->render_le, HEALTH_RENDER_BUCKETS, b->render_count,
 	    b->render_sum);
-	health_printf(&o,
-	    "# HELP tafel_brightness_percent Brightness the board is driven "
-	    "at.\n# TYPE tafel_brightness_percent gauge\n"
-	    "tafel_brightness_percent 100\n");
+	if (b->cabinet_metrics != NULL) {
+		char *cm = b->cabinet_metrics(b->ctx);
+		health_printf(&o, "%s", cm);
+		free(cm);
+	} else {
+		health_printf(&o,
+		    "# HELP tafel_brightness_percent Brightness the board is "
+		    "driven at.\n# TYPE tafel_brightness_percent gauge\n"
+		    "tafel_brightness_percent 100\n");
+	}
 	{
 		static const char *const src[] = { "operator", "preset", "gpio",
 			"failsafe" };

@@ -16,6 +16,7 @@
 
 struct httpd;
 struct feeds;
+struct json_object;
 
 #define HEALTH_RENDER_BUCKETS 8
 
@@ -53,6 +54,14 @@ struct health_board {
 	/* Active operator message ids, and active messages by source. */
 	size_t (*messages)(void *ctx, const char **ids, size_t max);
 	void (*message_counts)(void *ctx, size_t counts[4]);
+	/*
+	 * The cabinet (GPIO lines, brightness): 1 when it warns, its checks
+	 * ("gpio:inputs", "gpio:outputs", "brightness:level") and its metrics
+	 * lines (caller frees).  NULL: placeholders say nothing is set up.
+	 */
+	int (*cabinet_level)(void *ctx);
+	void (*cabinet_checks)(void *ctx, struct json_object *checks);
+	char *(*cabinet_metrics)(void *ctx);
 	/* Pixels of the frame on the board now (caller frees). */
 	uint32_t *(*pixels)(void *ctx);
 	void *ctx;

@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "api_cabinet.h"
 #include "auth.h"
+#include "cabinet.h"
 #include "display.h"
 #include "feed.h"
 #include "health.h"
@@ -45,6 +47,9 @@ struct app {
 	struct feeds *feeds;
 	struct messages *messages;
 	struct httpd *httpd;
+	struct cabinet *cabinet;         /* GPIO lines, brightness */
+	struct api_cabinet *api_cabinet; /* their endpoints */
+	struct loop_timer *heartbeat_timer;
 	struct health_board board; /* what /health and /metrics report */
 	struct loop_timer *status_timer;
 	uint64_t status_frames;   /* frames at the last STATUS= line */
@@ -105,6 +110,28 @@ apply_timezone(const struct cfg *c)
 	tzset();
 }
 
+/*
+ * What the board shows: blank in a power-schedule window, every pixel lit
+ * while the test pattern runs (a pixel check from the cabinet's button),
+ * else the layout.  Returns ms to the next change.
+ */
+static int64_t
+draw_board(struct app *a, int64_t wall_ms, int64_t anim_ms)
+{
+	IDirectFBSurface *s = display_frame(a->display);
+	int64_t now = util_mono_ms(), until;
+
+	if (a->cabinet != NULL && cabinet_blank(a->cabinet)) {
+		s->Clear(s, 0, 0, 0, 0xff);
+		return RENDER_NEVER;
+	}
+	if (a->cabinet != NULL && cabinet_pattern(a->cabinet, now, &until)) {
+		s->Clear(s, 0xff, 0xff, 0xff, 0xff);
+		return until - now;
+	}
+	return render_draw(a->render, s, wall_ms, anim_ms, &a->src);
+}
+
 /* Draw and present one frame; returns ms to the next change. */
 static int64_t
 draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
@@ -114,8 +141,7 @@ draw_frame(struct app *a, int64_t wall_ms, int64_t anim_ms)
 	uint32_t *px;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	next = render_draw(
-	    a->render, display_frame(a->display), wall_ms, anim_ms, &a->src);
+	next = draw_board(a, wall_ms, anim_ms);
 	a->frame_wall = wall_ms;
 	a->frame_anim = anim_ms;
 	a->present_failed = display_present(a->display) != 0;
@@ -318,21 +344,79 @@ on_render_timer(struct loop_timer *t, void *arg)
  * that spins without drawing, or a display that refuses frames, should
  * let systemd restart us.
  */
-static void
-on_watchdog_timer(struct loop_timer *t, void *arg)
+static int
+render_healthy(struct app *a)
 {
-	struct app *a = arg;
 	int64_t now = util_mono_ms();
 	int overdue = loop_timer_armed(a->render_timer) &&
 	    loop_timer_deadline(a->render_timer) < now - 1000;
 	int failing =
 	    strcmp(health_status(&a->board, util_wall_ms()), "fail") == 0;
 
-	if (!a->present_failed && !overdue && !failing)
+	return !a->present_failed && !overdue && !failing;
+}
+
+static void
+on_watchdog_timer(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+	int64_t now = util_mono_ms();
+
+	if (render_healthy(a))
 		sd_watchdog_ping();
 	else
 		log_warn("watchdog: rendering is stuck; not pinging");
 	loop_timer_at(t, now + a->watchdog_ms / 2);
+}
+
+/* The heartbeat LED: toggled by the same rule as the watchdog ping. */
+static void
+on_heartbeat_timer(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+	int64_t period = cabinet_heartbeat_period(a->cabinet);
+
+	if (period == 0)
+		return;
+	cabinet_heartbeat(a->cabinet, render_healthy(a));
+	loop_timer_at(t, util_mono_ms() + period);
+}
+
+static void
+arm_heartbeat(struct app *a)
+{
+	int64_t period = cabinet_heartbeat_period(a->cabinet);
+
+	if (period == 0)
+		loop_timer_stop(a->heartbeat_timer);
+	else if (!loop_timer_armed(a->heartbeat_timer))
+		loop_timer_at(a->heartbeat_timer, util_mono_ms() + period);
+}
+
+static int
+board_cabinet_level(void *ctx)
+{
+	struct app *a = ctx;
+
+	return a->cabinet != NULL && cabinet_level(a->cabinet);
+}
+
+static void
+board_cabinet_checks(void *ctx, struct json_object *checks)
+{
+	struct app *a = ctx;
+
+	if (a->cabinet != NULL)
+		cabinet_checks(a->cabinet, checks);
+}
+
+static char *
+board_cabinet_metrics(void *ctx)
+{
+	struct app *a = ctx;
+
+	return a->cabinet != NULL ? cabinet_metrics(a->cabinet) :
+				    util_strdup("");
 }
 
 static int
@@ -440,6 +524,9 @@ board_init(struct app *a)
 	a->board.messages = board_messages;
 	a->board.read_allowed = board_read_allowed;
 	a->board.message_counts = board_message_counts;
+	a->board.cabinet_level = board_cabinet_level;
+	a->board.cabinet_checks = board_cabinet_checks;
+	a->board.cabinet_metrics = board_cabinet_metrics;
 	a->board.ctx = a;
 }
 
@@ -498,6 +585,9 @@ reload(struct app *a)
 	a->render = r;
 	apply_log_level(a);
 	apply_timezone(c);
+	/* GPIO problems on a reload are logged and warned, never fatal. */
+	cabinet_configure(a->cabinet, c, 0, err, sizeof(err));
+	arm_heartbeat(a);
 	a->board.render = r;
 	a->board.stall_s = c->http.stall_s;
 	a->anim_start = util_mono_ms();
@@ -644,6 +734,7 @@ run_once(struct app *a, const char *snapshot, const char *now_text)
 static int
 run_daemon(struct app *a)
 {
+	struct cabinet_ops cops;
 	sigset_t mask;
 	char err[512];
 
@@ -677,6 +768,19 @@ run_daemon(struct app *a)
 		a->exit_code = 1;
 		goto out;
 	}
+	cops.redraw = on_feeds_changed;
+	cops.arg = a;
+	a->cabinet = cabinet_new(a->loop, a->messages, a->display, &cops);
+	if (cabinet_configure(a->cabinet, a->cfg, 1, err, sizeof(err)) != 0) {
+		log_err("%s: %s", a->cfg->path, err);
+		a->exit_code = 1;
+		goto out;
+	}
+	if (a->httpd != NULL)
+		a->api_cabinet =
+		    api_cabinet_new(a->httpd, a->cabinet, a->messages);
+	a->heartbeat_timer = loop_timer_new(a->loop, on_heartbeat_timer, a);
+	arm_heartbeat(a);
 	a->status_timer = loop_timer_new(a->loop, on_status_timer, a);
 	loop_timer_at(a->status_timer, util_mono_ms() + MAIN_STATUS_MS);
 	a->snapshot_timer = loop_timer_new(a->loop, on_snapshot_timer, a);
@@ -708,10 +812,14 @@ out:
 	    ->Clear(display_frame(a->display), 0, 0, 0, 0xff);
 	display_present(a->display);
 	/* Pending answers go out before the server does. */
+	cabinet_free(a->cabinet);
+	a->cabinet = NULL;
 	messages_free(a->messages);
 	a->messages = NULL;
 	httpd_free(a->httpd);
 	a->httpd = NULL;
+	api_cabinet_free(a->api_cabinet);
+	a->api_cabinet = NULL;
 	free(a->board.png);
 	a->board.png = NULL;
 	feeds_free(a->feeds);

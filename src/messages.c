@@ -6,6 +6,7 @@
  */
 #include "messages.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,4 +468,122 @@ messages_count(struct messages *m, int64_t now_ms, size_t counts[4])
 		if (msgsched_active(&v[i], now_ms) && v[i].source >= 0 &&
 		    v[i].source < 4)
 			counts[v[i].source]++;
+}
+
+static const struct cfg_preset *
+messages_preset(const struct cfg *c, const char *name)
+{
+	const struct cfg_preset *p = c->messages.presets.v;
+
+	for (size_t i = 0; i < c->messages.presets.n; i++)
+		if (strcmp(p[i].name, name) == 0)
+			return &p[i];
+	return NULL;
+}
+
+int
+messages_gpio_start(struct messages *m, const char *preset, const char *owner,
+    int until_cancelled, char *err, size_t errlen)
+{
+	const struct cfg_preset *p =
+	    m->cfg != NULL ? messages_preset(m->cfg, preset) : NULL;
+	int64_t now = util_wall_ms();
+	struct msg msg;
+
+	if (p == NULL) {
+		snprintf(err, errlen, "no preset \"%s\"", preset);
+		return -1;
+	}
+	memset(&msg, 0, sizeof(msg));
+	msgstore_id_new(msg.id);
+	util_strlcpy(msg.multi, p->multi, sizeof(msg.multi));
+	util_strlcpy(msg.zone, p->zone, sizeof(msg.zone));
+	util_strlcpy(msg.owner, owner, sizeof(msg.owner));
+	msg.priority = p->priority;
+	msg.start_ms = now;
+	msg.end_ms = !until_cancelled && p->duration_s > 0 ?
+	    now + (int64_t)p->duration_s * 1000 :
+	    0;
+	msg.source = MSG_SOURCE_GPIO;
+	msg.created_ms = now;
+	if (msgstore_check(&msg, err, errlen) != 0)
+		return -1;
+	if (msgstore_add(m->store, &msg, NULL, NULL) != 0) {
+		snprintf(
+		    err, errlen, "the store refused it: %s", strerror(errno));
+		return -1;
+	}
+	log_notice("audit: %s added message %s (preset %s, priority %d%s)",
+	    owner, msg.id, preset, msg.priority,
+	    msg.end_ms == 0 ? ", until the contact opens" : "");
+	if (m->changed != NULL)
+		m->changed(m->arg);
+	return 0;
+}
+
+static size_t
+messages_gpio_remove(struct messages *m,
+    int (*keep)(void *arg, const char *owner), void *arg, const char *owner)
+{
+	char ids[64][MSG_ID_SIZE];
+	char owners[64][MSG_OWNER_SIZE];
+	const struct msg *v;
+	size_t n, k = 0;
+
+	v = msgstore_list(m->store, &n);
+	for (size_t i = 0; i < n && k < 64; i++) {
+		if (v[i].source != MSG_SOURCE_GPIO)
+			continue;
+		if (owner != NULL ? strcmp(v[i].owner, owner) != 0 :
+				    keep(arg, v[i].owner))
+			continue;
+		util_strlcpy(ids[k], v[i].id, sizeof(ids[k]));
+		util_strlcpy(owners[k], v[i].owner, sizeof(owners[k]));
+		k++;
+	}
+	for (size_t i = 0; i < k; i++) {
+		msgstore_remove(m->store, ids[i], NULL, NULL);
+		log_notice("audit: %s cancelled message %s", owners[i], ids[i]);
+	}
+	if (k > 0 && m->changed != NULL)
+		m->changed(m->arg);
+	return k;
+}
+
+size_t
+messages_gpio_stop(struct messages *m, const char *owner)
+{
+	return messages_gpio_remove(m, NULL, NULL, owner);
+}
+
+size_t
+messages_gpio_prune(
+    struct messages *m, int (*keep)(void *arg, const char *owner), void *arg)
+{
+	return messages_gpio_remove(m, keep, arg, NULL);
+}
+
+int
+messages_gpio_shown(struct messages *m, const char *owner)
+{
+	const struct msg *v;
+	size_t n;
+
+	v = msgstore_list(m->store, &n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].source == MSG_SOURCE_GPIO &&
+		    strcmp(v[i].owner, owner) == 0)
+			return 1;
+	return 0;
+}
+
+int
+messages_authorize(struct messages *m, const struct httpd_req *req,
+    struct httpd_resp *resp, int write, char *who, size_t size)
+{
+	if (m->api == NULL) {
+		httpd_error(resp, 503, "unavailable", "no API");
+		return -1;
+	}
+	return api_authorize(m->api, req, resp, write, who, size);
 }

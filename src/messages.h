@@ -71,6 +71,31 @@ int messages_check(const struct cfg *c, struct render *r, const char *multi,
 void messages_check_config(
     const struct cfg *c, struct render *r, struct util_errs *errs);
 
+/*
+ * Messages of GPIO contacts (source gpio), keyed by their owner
+ * ("gpio:tunnel").  Start shows the configured preset: without an end
+ * when until_cancelled, else for the preset's duration_s.  0, or -1 with
+ * err filled (no such preset, the store refused it).
+ */
+int messages_gpio_start(struct messages *m, const char *preset,
+    const char *owner, int until_cancelled, char *err, size_t errlen);
+/* Remove the owner's gpio messages; how many there were. */
+size_t messages_gpio_stop(struct messages *m, const char *owner);
+/* Does the owner have a gpio message in the store (active or not)? */
+int messages_gpio_shown(struct messages *m, const char *owner);
+/* Remove gpio messages whose owner keep() refuses (a reload, a start). */
+size_t messages_gpio_prune(
+    struct messages *m, int (*keep)(void *arg, const char *owner), void *arg);
+
+/*
+ * Authorize an API request of another module: 0 and the caller's name
+ * in who, or -1 with resp filled (401, 403, token in the query).
+ */
+struct httpd_req;
+struct httpd_resp;
+int messages_authorize(struct messages *m, const struct httpd_req *req,
+    struct httpd_resp *resp, int write, char *who, size_t size);
+
 /* The render_msgdef of a configuration (MULTI font and graphic numbers). */
 void messages_msgdef(const struct cfg *c, struct render_msgdef *md);
 

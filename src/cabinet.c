@@ -1,0 +1,1086 @@
+/*
+ * cabinet: the glue between GPIO lines, messages, the brightness
+ * controller and the board.  Every line event arrives through its fd in
+ * the loop; a debounce is a loop timer after the last edge, then one read
+ * of the level, so nothing sleeps and nothing polls.  The input's logical
+ * value (after active_low) is 1 when active: contact closed, door open,
+ * dark, button pressed.  State that must survive a restart lives where it
+ * already survives: a contact's message is in the message store (source
+ * gpio, owner "gpio:NAME"), and a start re-reads every input.
+ */
+#include "cabinet.h"
+
+#include <json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+#include "brightness.h"
+#include "cfg.h"
+#include "display.h"
+#include "gpio.h"
+#include "log.h"
+#include "loop.h"
+#include "messages.h"
+#include "util.h"
+
+#define CABINET_WINDOWS 8
+
+struct cab_input {
+	struct cabinet *k;
+	struct cfg_gpio_input cfg;
+	char owner[CFG_GPIO_NAME_LEN + 8]; /* "gpio:NAME" */
+	struct gpio_line *line;
+	int fd;
+	struct loop_timer *debounce;
+	int value; /* debounced logical value, -1 unknown */
+	uint64_t changes;
+};
+
+struct cab_output {
+	struct cfg_gpio_output cfg;
+	struct gpio_line *line;
+	int value;
+	uint64_t toggles;
+};
+
+struct cabinet {
+	struct loop *loop;
+	struct messages *msgs;
+	struct display *display;
+	struct cabinet_ops ops;
+	const struct cfg *cfg;
+
+	/* GPIO: the section the lines were opened for. */
+	int configured; /* any line configured */
+	int backend;
+	char chip_desc[64];
+	const struct gpio_backend *be;
+	struct gpio_chip *chip;
+	char gpio_error[UTIL_ERR_LEN]; /* "" = every line is up */
+	struct cab_input in[CFG_GPIO_MAX_LINES];
+	size_t nin;
+	struct cab_output out[CFG_GPIO_MAX_LINES];
+	size_t nout;
+	int heartbeat_held; /* logged once while the loop is unhealthy */
+
+	/* Power schedule. */
+	struct cfg_power_window windows[CABINET_WINDOWS];
+	size_t nwin;
+	int blank;
+	struct loop_timer *power_timer;
+
+	/* Test pattern. */
+	int64_t pattern_until; /* monotonic ms, 0 = off */
+	struct loop_timer *pattern_timer;
+
+	/* Brightness. */
+	struct brightness_params bp;
+	struct brightness_state bs;
+	int max_override_s;
+	int applied; /* percent on the board, -1 before the first */
+	char backlight[PATH_MAX];
+	char sensor_file[PATH_MAX];
+	int sensor_interval_s;
+	long sensor_raw;
+	char bright_error[UTIL_ERR_LEN];
+	struct loop_timer *bright_timer;
+	struct loop_timer *sensor_timer;
+};
+
+static const char *const cab_active_words[][2] = {
+	[CFG_INPUT_CONTACT] = { "open", "closed" },
+	[CFG_INPUT_DOOR] = { "closed", "open" },
+	[CFG_INPUT_TWILIGHT] = { "light", "dark" },
+	[CFG_INPUT_TEST_PATTERN] = { "released", "pressed" },
+};
+
+static void cab_bright_update(
+    struct cabinet *k, const struct brightness_input *in);
+
+static void
+cab_redraw(struct cabinet *k)
+{
+	if (k->ops.redraw != NULL)
+		k->ops.redraw(k->ops.arg);
+}
+
+static const char *
+cab_word(const struct cab_input *in, int v)
+{
+	if (v < 0)
+		return "unknown";
+	return cab_active_words[in->cfg.role][v ? 1 : 0];
+}
+
+static struct cab_input *
+cab_find_input(struct cabinet *k, const char *name)
+{
+	for (size_t i = 0; i < k->nin; i++)
+		if (strcmp(k->in[i].cfg.name, name) == 0)
+			return &k->in[i];
+	return NULL;
+}
+
+static int
+cab_twilight_dark(struct cabinet *k)
+{
+	const char *name = k->cfg->brightness.sensor.twilight_input;
+	struct cab_input *in = name[0] != '\0' ? cab_find_input(k, name) : NULL;
+
+	return in != NULL && in->line != NULL ? in->value : -1;
+}
+
+/* --- contacts ------------------------------------------------------ */
+
+static void
+cab_contact(struct cab_input *in, int v, int edge)
+{
+	struct cabinet *k = in->k;
+	char err[256];
+	int shown;
+
+	if (k->msgs == NULL)
+		return;
+	shown = messages_gpio_shown(k->msgs, in->owner);
+	if (in->cfg.mode == CFG_INPUT_WHILE_CLOSED) {
+		if (v == 1 && !shown &&
+		    messages_gpio_start(k->msgs, in->cfg.preset, in->owner, 1,
+			err, sizeof(err)) != 0)
+			log_err("gpio %s: preset %s: %s", in->cfg.name,
+			    in->cfg.preset, err);
+		if (v == 0 && shown)
+			messages_gpio_stop(k->msgs, in->owner);
+		return;
+	}
+	/* Toggle: only a closing edge counts. */
+	if (!edge || v != 1)
+		return;
+	if (shown)
+		messages_gpio_stop(k->msgs, in->owner);
+	else if (messages_gpio_start(k->msgs, in->cfg.preset, in->owner, 0, err,
+		     sizeof(err)) != 0)
+		log_err("gpio %s: preset %s: %s", in->cfg.name, in->cfg.preset,
+		    err);
+}
+
+/* A gpio message whose contact is still configured stays (prune). */
+static int
+cab_keep_owner(void *arg, const char *owner)
+{
+	struct cabinet *k = arg;
+
+	for (size_t i = 0; i < k->nin; i++)
+		if (k->in[i].cfg.role == CFG_INPUT_CONTACT &&
+		    strcmp(k->in[i].owner, owner) == 0)
+			/* A while_closed contact we cannot read shows nothing. */
+			return k->in[i].cfg.mode == CFG_INPUT_TOGGLE ||
+			    k->in[i].line != NULL;
+	return 0;
+}
+
+/* --- input events -------------------------------------------------- */
+
+static void
+cab_input_changed(struct cab_input *in, int v)
+{
+	struct cabinet *k = in->k;
+	int old = in->value;
+
+	in->value = v;
+	in->changes++;
+	if (in->cfg.role == CFG_INPUT_DOOR && v == 1)
+		log_warn("gpio %s: door %s", in->cfg.name, cab_word(in, v));
+	else
+		log_info("gpio %s: %s", in->cfg.name, cab_word(in, v));
+	switch (in->cfg.role) {
+	case CFG_INPUT_CONTACT:
+		cab_contact(in, v, old == 0);
+		break;
+	case CFG_INPUT_DOOR:
+		break;
+	case CFG_INPUT_TWILIGHT:
+		if (k->cfg->brightness.mode == CFG_BRIGHT_SENSOR &&
+		    k->bp.sensor == BRIGHTNESS_SENSOR_SWITCH &&
+		    strcmp(k->cfg->brightness.sensor.twilight_input,
+			in->cfg.name) == 0) {
+			struct brightness_input bi = { -1, v };
+			cab_bright_update(k, &bi);
+		}
+		break;
+	case CFG_INPUT_TEST_PATTERN:
+		if (v == 1) {
+			k->pattern_until =
+			    util_mono_ms() + (int64_t)in->cfg.seconds * 1000;
+			loop_timer_at(k->pattern_timer, k->pattern_until);
+			log_notice("gpio %s: test pattern for %d s",
+			    in->cfg.name, in->cfg.seconds);
+			cab_redraw(k);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Read the level (after the debounce, or at once) and act on a change. */
+static void
+cab_input_read(struct cab_input *in)
+{
+	struct cabinet *k = in->k;
+	int v = k->be->get(in->line);
+
+	if (v < 0) {
+		log_warn("gpio %s: cannot read the line", in->cfg.name);
+		return;
+	}
+	if (v != in->value)
+		cab_input_changed(in, v);
+}
+
+static void
+cab_on_debounce(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	cab_input_read(arg);
+}
+
+static void
+cab_on_line(int fd, uint32_t events, void *arg)
+{
+	struct cab_input *in = arg;
+
+	(void)fd;
+	(void)events;
+	if (in->k->be->read_events(in->line) < 0) {
+		log_warn("gpio %s: reading line events failed", in->cfg.name);
+		return;
+	}
+	/* Wait until the line has been quiet for debounce_ms. */
+	if (in->cfg.debounce_ms > 0)
+		loop_timer_at(
+		    in->debounce, util_mono_ms() + in->cfg.debounce_ms);
+	else
+		cab_input_read(in);
+}
+
+/* --- power schedule ------------------------------------------------ */
+
+static int
+cab_in_window(const struct cfg_power_window *w, int minute)
+{
+	if (w->off_min < w->on_min)
+		return minute >= w->off_min && minute < w->on_min;
+	return minute >= w->off_min || minute < w->on_min;
+}
+
+static void
+cab_set_output(struct cabinet *k, struct cab_output *o, int v)
+{
+	if (o->line == NULL || o->value == v)
+		return;
+	if (k->be->set(o->line, v) != 0) {
+		log_warn("gpio %s: cannot set the line", o->cfg.name);
+		return;
+	}
+	o->value = v;
+}
+
+static struct cab_output *
+cab_output_role(struct cabinet *k, int role)
+{
+	for (size_t i = 0; i < k->nout; i++)
+		if (k->out[i].cfg.role == role)
+			return &k->out[i];
+	return NULL;
+}
+
+static void
+cab_power_eval(struct cabinet *k)
+{
+	time_t t = (time_t)(util_wall_ms() / 1000);
+	int64_t wall = util_wall_ms(), next = INT64_MAX;
+	struct cab_output *relay;
+	struct tm tm;
+	int minute, blank = 0, into_min;
+
+	localtime_r(&t, &tm);
+	minute = tm.tm_hour * 60 + tm.tm_min;
+	into_min = tm.tm_sec * 1000 + (int)(wall % 1000);
+	for (size_t i = 0; i < k->nwin; i++) {
+		int b[2] = { k->windows[i].off_min, k->windows[i].on_min };
+		if (cab_in_window(&k->windows[i], minute))
+			blank = 1;
+		for (int j = 0; j < 2; j++) {
+			int d = (b[j] - minute + 1440) % 1440;
+			int64_t ms = (int64_t)d * 60000 - into_min;
+			if (ms <= 0)
+				ms += 1440LL * 60000;
+			if (ms < next)
+				next = ms;
+		}
+	}
+	if (blank != k->blank) {
+		k->blank = blank;
+		log_notice(
+		    "power schedule: board %s", blank ? "off (blank)" : "on");
+		cab_redraw(k);
+	}
+	relay = cab_output_role(k, CFG_OUTPUT_POWER_RELAY);
+	if (relay != NULL)
+		cab_set_output(k, relay, !blank);
+	/* A minute boundary is measured on the wall clock: 1 s late. */
+	if (next != INT64_MAX)
+		loop_timer_at(k->power_timer, util_mono_ms() + next + 1000);
+	else
+		loop_timer_stop(k->power_timer);
+}
+
+static void
+cab_on_power(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	cab_power_eval(arg);
+}
+
+static void
+cab_on_pattern(struct loop_timer *t, void *arg)
+{
+	struct cabinet *k = arg;
+
+	(void)t;
+	if (k->pattern_until != 0 && util_mono_ms() >= k->pattern_until) {
+		k->pattern_until = 0;
+		log_notice("test pattern: ended");
+		cab_redraw(k);
+	}
+}
+
+/* --- brightness ---------------------------------------------------- */
+
+static void
+cab_bright_apply(struct cabinet *k, int pct)
+{
+	char err[UTIL_ERR_LEN];
+
+	if (k->backlight[0] != '\0') {
+		if (display_backlight_write(
+			k->backlight, pct, err, sizeof(err)) != 0) {
+			if (strcmp(err, k->bright_error) != 0)
+				log_warn("brightness: %s", err);
+			util_strlcpy(
+			    k->bright_error, err, sizeof(k->bright_error));
+			return;
+		}
+		if (k->bright_error[0] != '\0')
+			log_notice("brightness: backlight written again");
+		k->bright_error[0] = '\0';
+		if (k->display != NULL)
+			display_set_brightness(k->display, 100);
+	} else if (k->display != NULL) {
+		display_set_brightness(k->display, pct);
+	}
+	if (pct != k->applied) {
+		log_info("brightness: %d %% (%s)", pct, k->bs.why);
+		k->applied = pct;
+		cab_redraw(k);
+	}
+}
+
+static void
+cab_bright_update(struct cabinet *k, const struct brightness_input *in)
+{
+	int64_t now = util_wall_ms(), next;
+	char old_warn[BRIGHTNESS_WARN_LEN];
+	int pct;
+
+	util_strlcpy(old_warn, k->bs.warning, sizeof(old_warn));
+	pct = brightness_update(&k->bs, &k->bp, now, in);
+	if (strcmp(old_warn, k->bs.warning) != 0) {
+		if (k->bs.warning[0] != '\0')
+			log_warn("brightness: %s", k->bs.warning);
+		else
+			log_notice("brightness: sensor recovered");
+	}
+	cab_bright_apply(k, pct);
+	next = brightness_next_change(&k->bs, &k->bp, now);
+	/* One ms late rather than early (wall clock against monotonic). */
+	if (next != INT64_MAX)
+		loop_timer_at(k->bright_timer, util_mono_ms() + next + 1);
+	else
+		loop_timer_stop(k->bright_timer);
+}
+
+static void
+cab_on_bright(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	cab_bright_update(arg, NULL);
+}
+
+static void
+cab_on_sensor(struct loop_timer *t, void *arg)
+{
+	struct cabinet *k = arg;
+	struct brightness_input bi = { -1, -1 };
+
+	bi.raw = brightness_read_sensor(k->sensor_file);
+	if (bi.raw < 0 && (k->sensor_raw >= 0 || k->sensor_raw == LONG_MIN))
+		log_warn("brightness: cannot read %s", k->sensor_file);
+	else if (bi.raw >= 0 && k->sensor_raw < 0 && k->sensor_raw != LONG_MIN)
+		log_notice("brightness: %s readable again", k->sensor_file);
+	k->sensor_raw = bi.raw;
+	cab_bright_update(k, &bi);
+	loop_timer_at(t, util_mono_ms() + k->sensor_interval_s * 1000LL);
+}
+
+static void
+cab_bright_configure(struct cabinet *k, const struct cfg *c, int first)
+{
+	struct brightness_input bi = { -1, -1 };
+
+	cfg_brightness_params(c, &k->bp);
+	if (first) {
+		brightness_state_init(&k->bs);
+		k->applied = -1;
+		k->sensor_raw = LONG_MIN;
+	}
+	k->max_override_s = c->brightness.max_override_s;
+	util_strlcpy(
+	    k->backlight, c->brightness.backlight_file, sizeof(k->backlight));
+	util_strlcpy(
+	    k->sensor_file, c->brightness.sensor.file, sizeof(k->sensor_file));
+	k->sensor_interval_s = c->brightness.sensor.interval_s;
+	k->bright_error[0] = '\0';
+	loop_timer_stop(k->sensor_timer);
+	if (c->brightness.mode == CFG_BRIGHT_SENSOR &&
+	    k->sensor_file[0] != '\0') {
+		/* The first reading now; then every interval_s. */
+		loop_timer_at(k->sensor_timer, util_mono_ms());
+		cab_bright_update(k, NULL);
+		return;
+	}
+	if (c->brightness.mode == CFG_BRIGHT_SENSOR)
+		bi.dark = cab_twilight_dark(k);
+	cab_bright_update(k, &bi);
+}
+
+/* --- GPIO lines ---------------------------------------------------- */
+
+static void
+cab_close_lines(struct cabinet *k)
+{
+	for (size_t i = 0; i < k->nin; i++) {
+		struct cab_input *in = &k->in[i];
+		if (in->line != NULL) {
+			loop_fd_del(k->loop, in->fd);
+			k->be->release(in->line);
+		}
+		loop_timer_free(in->debounce);
+		memset(in, 0, sizeof(*in));
+	}
+	for (size_t i = 0; i < k->nout; i++) {
+		if (k->out[i].line != NULL)
+			k->be->release(k->out[i].line);
+		memset(&k->out[i], 0, sizeof(k->out[i]));
+	}
+	k->nin = k->nout = 0;
+	if (k->chip != NULL)
+		k->be->close(k->chip);
+	k->chip = NULL;
+}
+
+static void
+cab_req(struct gpio_line_req *r, const struct schema_intstr *line)
+{
+	memset(r, 0, sizeof(*r));
+	r->consumer = "tafeld";
+	if (line->is_str)
+		r->line_name = line->s;
+	else
+		r->offset = (unsigned int)line->i;
+}
+
+/* Request every line; the first error (naming chip and line) in err. */
+static int
+cab_open_lines(struct cabinet *k, const struct cfg *c, char *err, size_t errlen)
+{
+	const struct cfg_gpio_input *ci = c->gpio.inputs.v;
+	const struct cfg_gpio_output *co = c->gpio.outputs.v;
+	struct gpio_line_req r;
+	enum gpio_error why = GPIO_ERR_NONE;
+	char e[UTIL_ERR_LEN];
+	int bad = 0;
+
+	k->be = c->gpio.backend == CFG_GPIO_SIM ? &gpio_backend_sim :
+						  &gpio_backend_gpiod;
+	k->chip = k->be->open(c->gpio.chip, &why, err, errlen);
+	for (size_t i = 0; i < c->gpio.inputs.n; i++) {
+		struct cab_input *in = &k->in[k->nin++];
+		in->k = k;
+		in->cfg = ci[i];
+		in->value = -1;
+		in->fd = -1;
+		snprintf(in->owner, sizeof(in->owner), "gpio:%s", ci[i].name);
+		in->debounce = loop_timer_new(k->loop, cab_on_debounce, in);
+		if (k->chip == NULL)
+			continue;
+		cab_req(&r, &ci[i].line);
+		r.active_low = ci[i].active_low;
+		r.bias = ci[i].bias;
+		in->line = k->be->request(k->chip, &r, &why, e, sizeof(e));
+		if (in->line == NULL) {
+			if (!bad)
+				util_strlcpy(err, e, errlen);
+			else
+				log_err("%s", e);
+			bad = 1;
+			continue;
+		}
+		in->fd = k->be->event_fd(in->line);
+		if (loop_fd_add(k->loop, in->fd, EPOLLIN, cab_on_line, in) !=
+		    0) {
+			snprintf(e, sizeof(e),
+			    "gpio %s: event fd: cannot watch", ci[i].name);
+			k->be->release(in->line);
+			in->line = NULL;
+			if (!bad)
+				util_strlcpy(err, e, errlen);
+			bad = 1;
+			continue;
+		}
+		in->value = k->be->get(in->line);
+	}
+	for (size_t i = 0; i < c->gpio.outputs.n; i++) {
+		struct cab_output *o = &k->out[k->nout++];
+		o->cfg = co[i];
+		if (k->chip == NULL)
+			continue;
+		cab_req(&r, &co[i].line);
+		r.output = 1;
+		r.active_low = co[i].active_low;
+		/* The relay is on from the start, unless the board is blank. */
+		o->value = co[i].role == CFG_OUTPUT_POWER_RELAY ? !k->blank : 0;
+		r.initial = o->value;
+		o->line = k->be->request(k->chip, &r, &why, e, sizeof(e));
+		if (o->line == NULL) {
+			if (!bad)
+				util_strlcpy(err, e, errlen);
+			else
+				log_err("%s", e);
+			bad = 1;
+		}
+	}
+	return k->chip == NULL || bad ? -1 : 0;
+}
+
+static int
+cab_gpio_same(const struct cabinet *k, const struct cfg *c)
+{
+	const struct cfg_gpio_input *ci = c->gpio.inputs.v;
+	const struct cfg_gpio_output *co = c->gpio.outputs.v;
+
+	if (k->backend != c->gpio.backend ||
+	    strcmp(k->chip_desc, c->gpio.chip) != 0 ||
+	    k->nin != c->gpio.inputs.n || k->nout != c->gpio.outputs.n)
+		return 0;
+	for (size_t i = 0; i < k->nin; i++)
+		if (memcmp(&k->in[i].cfg, &ci[i], sizeof(ci[i])) != 0)
+			return 0;
+	for (size_t i = 0; i < k->nout; i++)
+		if (memcmp(&k->out[i].cfg, &co[i], sizeof(co[i])) != 0)
+			return 0;
+	return 1;
+}
+
+struct cabinet *
+cabinet_new(struct loop *l, struct messages *m, struct display *d,
+    const struct cabinet_ops *ops)
+{
+	struct cabinet *k = util_calloc(1, sizeof(*k));
+
+	k->loop = l;
+	k->msgs = m;
+	k->display = d;
+	if (ops != NULL)
+		k->ops = *ops;
+	k->be = &gpio_backend_gpiod;
+	k->power_timer = loop_timer_new(l, cab_on_power, k);
+	k->pattern_timer = loop_timer_new(l, cab_on_pattern, k);
+	k->bright_timer = loop_timer_new(l, cab_on_bright, k);
+	k->sensor_timer = loop_timer_new(l, cab_on_sensor, k);
+	k->applied = -1;
+	brightness_state_init(&k->bs);
+	return k;
+}
+
+void
+cabinet_free(struct cabinet *k)
+{
+	if (k == NULL)
+		return;
+	cab_close_lines(k);
+	loop_timer_free(k->power_timer);
+	loop_timer_free(k->pattern_timer);
+	loop_timer_free(k->bright_timer);
+	loop_timer_free(k->sensor_timer);
+	free(k);
+}
+
+int
+cabinet_configure(
+    struct cabinet *k, const struct cfg *c, int first, char *err, size_t errlen)
+{
+	const struct cfg_power_window *pw = c->gpio.power_schedule.v;
+	char e[UTIL_ERR_LEN] = "";
+	int rc = 0;
+
+	k->cfg = c;
+	k->nwin = 0;
+	for (size_t i = 0; i < c->gpio.power_schedule.n && i < CABINET_WINDOWS;
+	     i++)
+		k->windows[k->nwin++] = pw[i];
+	k->configured = c->gpio.inputs.n + c->gpio.outputs.n > 0;
+	cab_power_eval(k);
+	if (first || !cab_gpio_same(k, c)) {
+		cab_close_lines(k);
+		k->backend = c->gpio.backend;
+		util_strlcpy(k->chip_desc, c->gpio.chip, sizeof(k->chip_desc));
+		k->gpio_error[0] = '\0';
+		if (k->configured && cab_open_lines(k, c, e, sizeof(e)) != 0) {
+			util_strlcpy(k->gpio_error, e, sizeof(k->gpio_error));
+			if (first && c->gpio.required) {
+				snprintf(err, errlen,
+				    "%s (gpio.required is true)", e);
+				return -1;
+			}
+			log_err("%s; running without %s", e,
+			    k->chip == NULL ? "GPIO" : "that line");
+			rc = 0;
+		}
+		if (k->configured)
+			log_notice(
+			    "gpio: %s chip %s, %zu inputs, %zu outputs%s",
+			    k->be->name,
+			    k->chip != NULL ? k->be->chip_name(k->chip) :
+					      c->gpio.chip,
+			    k->nin, k->nout,
+			    c->gpio.backend == CFG_GPIO_SIM ?
+				" (simulation: levels come from the API)" :
+				"");
+		cab_power_eval(k); /* the relay line is there now */
+	} else {
+		/* Same lines: only the references to the new config. */
+		for (size_t i = 0; i < k->nin; i++)
+			k->in[i].cfg = ((
+			    const struct cfg_gpio_input *)c->gpio.inputs.v)[i];
+	}
+	/* Messages of contacts no longer configured go; the rest follow. */
+	if (k->msgs != NULL)
+		messages_gpio_prune(k->msgs, cab_keep_owner, k);
+	for (size_t i = 0; i < k->nin; i++)
+		if (k->in[i].cfg.role == CFG_INPUT_CONTACT &&
+		    k->in[i].line != NULL)
+			cab_contact(&k->in[i], k->in[i].value, 0);
+	cab_bright_configure(k, c, first);
+	return rc;
+}
+
+int
+cabinet_pattern(const struct cabinet *k, int64_t mono_ms, int64_t *until)
+{
+	if (until != NULL)
+		*until = k->pattern_until;
+	return k->pattern_until != 0 && mono_ms < k->pattern_until;
+}
+
+int
+cabinet_blank(const struct cabinet *k)
+{
+	return k->blank;
+}
+
+int64_t
+cabinet_heartbeat_period(const struct cabinet *k)
+{
+	struct cab_output *o =
+	    cab_output_role((struct cabinet *)k, CFG_OUTPUT_HEARTBEAT);
+
+	return o != NULL && o->line != NULL ? o->cfg.period_ms : 0;
+}
+
+void
+cabinet_heartbeat(struct cabinet *k, int healthy)
+{
+	struct cab_output *o = cab_output_role(k, CFG_OUTPUT_HEARTBEAT);
+
+	if (o == NULL || o->line == NULL)
+		return;
+	if (!healthy) {
+		if (!k->heartbeat_held)
+			log_warn("gpio %s: rendering is not healthy; the "
+				 "heartbeat stops",
+			    o->cfg.name);
+		k->heartbeat_held = 1;
+		return;
+	}
+	if (k->heartbeat_held)
+		log_notice("gpio %s: heartbeat again", o->cfg.name);
+	k->heartbeat_held = 0;
+	cab_set_output(k, o, !o->value);
+	o->toggles++;
+}
+
+/* --- health, metrics, API views ------------------------------------ */
+
+static int
+cab_gpio_level(const struct cabinet *k, const char **why)
+{
+	*why = "";
+	if (!k->configured)
+		return 0;
+	if (k->gpio_error[0] != '\0') {
+		*why = k->gpio_error;
+		return 1;
+	}
+	for (size_t i = 0; i < k->nin; i++)
+		if (k->in[i].cfg.role == CFG_INPUT_DOOR &&
+		    k->in[i].value == 1) {
+			*why = "door open";
+			return 1;
+		}
+	return 0;
+}
+
+int
+cabinet_level(const struct cabinet *k)
+{
+	const char *why;
+
+	return cab_gpio_level(k, &why) ||
+	    (k->cfg->brightness.mode != CFG_BRIGHT_MANUAL &&
+		k->bs.warning[0] != '\0') ||
+	    k->bright_error[0] != '\0';
+}
+
+int
+cabinet_brightness_percent(const struct cabinet *k)
+{
+	return k->applied < 0 ? 100 : k->applied;
+}
+
+int
+cabinet_max_override_s(const struct cabinet *k)
+{
+	return k->max_override_s;
+}
+
+static struct json_object *
+cab_input_json(const struct cabinet *k, const struct cab_input *in)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "role",
+	    json_object_new_string(cfg_input_role_name(in->cfg.role)));
+	if (in->line != NULL) {
+		json_object_object_add(o, "offset",
+		    json_object_new_int((int)k->be->offset(in->line)));
+		json_object_object_add(
+		    o, "value", json_object_new_int(in->value));
+		json_object_object_add(o, "state",
+		    json_object_new_string(cab_word(in, in->value)));
+	} else {
+		json_object_object_add(o, "value", NULL);
+		json_object_object_add(
+		    o, "state", json_object_new_string("unavailable"));
+	}
+	json_object_object_add(
+	    o, "changes", json_object_new_int64((int64_t)in->changes));
+	if (in->cfg.role == CFG_INPUT_CONTACT)
+		json_object_object_add(
+		    o, "preset", json_object_new_string(in->cfg.preset));
+	return o;
+}
+
+static struct json_object *
+cab_output_json(const struct cabinet *k, const struct cab_output *out)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "role",
+	    json_object_new_string(cfg_output_role_name(out->cfg.role)));
+	if (out->line != NULL) {
+		json_object_object_add(o, "offset",
+		    json_object_new_int((int)k->be->offset(out->line)));
+		json_object_object_add(
+		    o, "value", json_object_new_int(out->value));
+	} else {
+		json_object_object_add(o, "value", NULL);
+	}
+	json_object_object_add(
+	    o, "toggles", json_object_new_int64((int64_t)out->toggles));
+	return o;
+}
+
+struct json_object *
+cabinet_gpio_json(const struct cabinet *k)
+{
+	struct json_object *top = json_object_new_object();
+	struct json_object *ins = json_object_new_object();
+	struct json_object *outs = json_object_new_object();
+	const char *why;
+
+	json_object_object_add(
+	    top, "configured", json_object_new_boolean(k->configured));
+	json_object_object_add(top, "backend",
+	    json_object_new_string(cfg_gpio_backend_name(k->backend)));
+	json_object_object_add(top, "simulation",
+	    json_object_new_boolean(k->backend == CFG_GPIO_SIM));
+	json_object_object_add(top, "chip",
+	    json_object_new_string(
+		k->chip != NULL ? k->be->chip_name(k->chip) : k->chip_desc));
+	json_object_object_add(
+	    top, "available", json_object_new_boolean(k->chip != NULL));
+	cab_gpio_level(k, &why);
+	json_object_object_add(top, "error",
+	    k->gpio_error[0] ? json_object_new_string(k->gpio_error) : NULL);
+	for (size_t i = 0; i < k->nin; i++)
+		json_object_object_add(
+		    ins, k->in[i].cfg.name, cab_input_json(k, &k->in[i]));
+	for (size_t i = 0; i < k->nout; i++)
+		json_object_object_add(
+		    outs, k->out[i].cfg.name, cab_output_json(k, &k->out[i]));
+	json_object_object_add(top, "inputs", ins);
+	json_object_object_add(top, "outputs", outs);
+	json_object_object_add(top, "blank", json_object_new_boolean(k->blank));
+	json_object_object_add(top, "testPattern",
+	    json_object_new_boolean(cabinet_pattern(k, util_mono_ms(), NULL)));
+	return top;
+}
+
+static void
+cab_iso(int64_t ms, char *out, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+struct json_object *
+cabinet_brightness_json(const struct cabinet *k)
+{
+	struct json_object *o = json_object_new_object();
+	char iso[32];
+
+	json_object_object_add(o, "mode",
+	    json_object_new_string(
+		cfg_bright_mode_name(k->cfg->brightness.mode)));
+	json_object_object_add(
+	    o, "percent", json_object_new_int(cabinet_brightness_percent(k)));
+	json_object_object_add(o, "reason", json_object_new_string(k->bs.why));
+	json_object_object_add(
+	    o, "fallback", json_object_new_boolean(k->bs.fallback));
+	json_object_object_add(o, "warning",
+	    k->bs.warning[0] ? json_object_new_string(k->bs.warning) : NULL);
+	json_object_object_add(o, "output",
+	    json_object_new_string(k->backlight[0] ? k->backlight : "colours"));
+	if (k->bright_error[0] != '\0')
+		json_object_object_add(
+		    o, "error", json_object_new_string(k->bright_error));
+	if (k->bs.override_percent >= 0) {
+		struct json_object *ov = json_object_new_object();
+		json_object_object_add(
+		    ov, "percent", json_object_new_int(k->bs.override_percent));
+		cab_iso(k->bs.override_until_ms, iso, sizeof(iso));
+		json_object_object_add(
+		    ov, "until", json_object_new_string(iso));
+		json_object_object_add(o, "override", ov);
+	} else {
+		json_object_object_add(o, "override", NULL);
+	}
+	return o;
+}
+
+static void
+cab_add(struct json_object *checks, const char *key, struct json_object *c)
+{
+	struct json_object *arr = json_object_new_array();
+
+	json_object_array_add(arr, c);
+	json_object_object_add(checks, key, arr);
+}
+
+void
+cabinet_checks(const struct cabinet *k, struct json_object *checks)
+{
+	struct json_object *c, *g;
+	const char *why;
+	char out[UTIL_ERR_LEN + 64];
+	int lvl = cab_gpio_level(k, &why);
+
+	c = json_object_new_object();
+	json_object_object_add(
+	    c, "status", json_object_new_string(lvl ? "warn" : "pass"));
+	if (!k->configured) {
+		json_object_object_add(c, "inputs", json_object_new_object());
+		json_object_object_add(c, "output",
+		    json_object_new_string("no GPIO lines configured"));
+		cab_add(checks, "gpio:inputs", c);
+	} else {
+		g = cabinet_gpio_json(k);
+		json_object_object_foreach (g, key, val) {
+			if (strcmp(key, "outputs") != 0)
+				json_object_object_add(
+				    c, key, json_object_get(val));
+		}
+		json_object_put(g);
+		if (k->backend == CFG_GPIO_SIM)
+			snprintf(out, sizeof(out), "simulation%s%s",
+			    why[0] ? ": " : "", why);
+		else
+			snprintf(out, sizeof(out), "%s", why);
+		json_object_object_add(
+		    c, "output", json_object_new_string(out));
+		cab_add(checks, "gpio:inputs", c);
+
+		c = json_object_new_object();
+		json_object_object_add(c, "status",
+		    json_object_new_string(
+			k->gpio_error[0] != '\0' ? "warn" : "pass"));
+		g = json_object_new_object();
+		for (size_t i = 0; i < k->nout; i++)
+			json_object_object_add(g, k->out[i].cfg.name,
+			    cab_output_json(k, &k->out[i]));
+		json_object_object_add(c, "outputs", g);
+		json_object_object_add(
+		    c, "blank", json_object_new_boolean(k->blank));
+		cab_add(checks, "gpio:outputs", c);
+	}
+
+	c = cabinet_brightness_json(k);
+	json_object_object_add(c, "status",
+	    json_object_new_string(
+		(k->cfg->brightness.mode != CFG_BRIGHT_MANUAL &&
+		    k->bs.warning[0] != '\0') ||
+			k->bright_error[0] != '\0' ?
+		    "warn" :
+		    "pass"));
+	json_object_object_add(c, "observedValue",
+	    json_object_new_int(cabinet_brightness_percent(k)));
+	json_object_object_add(
+	    c, "observedUnit", json_object_new_string("percent"));
+	cab_add(checks, "brightness:level", c);
+}
+
+/* A growing text buffer. */
+struct cab_buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+cab_printf(struct cab_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 256);
+		b->p = realloc(b->p, b->cap);
+		if (b->p == NULL)
+			log_fatal("out of memory");
+	}
+}
+
+char *
+cabinet_metrics(const struct cabinet *k)
+{
+	struct cab_buf b = { NULL, 0, 1024 };
+
+	b.p = util_calloc(1, b.cap);
+	cab_printf(&b,
+	    "# HELP tafel_brightness_percent Brightness the board is driven "
+	    "at.\n# TYPE tafel_brightness_percent gauge\n"
+	    "tafel_brightness_percent %d\n",
+	    cabinet_brightness_percent(k));
+	cab_printf(&b,
+	    "# HELP tafel_board_blank 1 while the power schedule blanks the "
+	    "board.\n# TYPE tafel_board_blank gauge\ntafel_board_blank %d\n",
+	    k->blank);
+	if (!k->configured)
+		return b.p;
+	cab_printf(&b,
+	    "# HELP tafel_gpio_up 1 when every configured GPIO line is "
+	    "requested.\n# TYPE tafel_gpio_up gauge\ntafel_gpio_up %d\n",
+	    k->gpio_error[0] == '\0');
+	cab_printf(&b,
+	    "# HELP tafel_gpio_input Logical value of a GPIO input (1 = "
+	    "active).\n# TYPE tafel_gpio_input gauge\n");
+	for (size_t i = 0; i < k->nin; i++)
+		if (k->in[i].line != NULL)
+			cab_printf(&b,
+			    "tafel_gpio_input{name=\"%s\",role=\"%s\"} %d\n",
+			    k->in[i].cfg.name,
+			    cfg_input_role_name(k->in[i].cfg.role),
+			    k->in[i].value);
+	cab_printf(&b,
+	    "# HELP tafel_gpio_output Logical value of a GPIO output.\n"
+	    "# TYPE tafel_gpio_output gauge\n");
+	for (size_t i = 0; i < k->nout; i++)
+		if (k->out[i].line != NULL)
+			cab_printf(&b,
+			    "tafel_gpio_output{name=\"%s\",role=\"%s\"} %d\n",
+			    k->out[i].cfg.name,
+			    cfg_output_role_name(k->out[i].cfg.role),
+			    k->out[i].value);
+	return b.p;
+}
+
+/* --- API actions ---------------------------------------------------- */
+
+int
+cabinet_sim_set(
+    struct cabinet *k, const char *name, int level, char *err, size_t errlen)
+{
+	struct cab_input *in = cab_find_input(k, name);
+
+	if (k->backend != CFG_GPIO_SIM || !k->configured) {
+		snprintf(err, errlen,
+		    "gpio.backend is not \"sim\": real lines are not set "
+		    "through the API");
+		return -1;
+	}
+	if (in == NULL) {
+		snprintf(err, errlen, "no gpio input \"%.64s\"", name);
+		return -1;
+	}
+	if (in->line == NULL || gpio_sim_drive(in->line, level) != 0) {
+		snprintf(err, errlen, "input \"%s\" is unavailable", name);
+		return -1;
+	}
+	log_info("gpio %s: simulated level %d", name, level);
+	return 0;
+}
+
+void
+cabinet_brightness_override(struct cabinet *k, int percent, int64_t until_ms)
+{
+	if (percent < 0)
+		brightness_override_clear(&k->bs);
+	else
+		brightness_override(&k->bs, percent, until_ms);
+	cab_bright_update(k, NULL);
+}
