@@ -253,6 +253,8 @@ static int ctl_cmd_list(struct ctl *c, int argc, char **argv);
 static int ctl_cmd_cancel(struct ctl *c, int argc, char **argv);
 static int ctl_cmd_preset(struct ctl *c, int argc, char **argv);
 static int ctl_cmd_validate(struct ctl *c, int argc, char **argv);
+static int ctl_cmd_gpio(struct ctl *c, int argc, char **argv);
+static int ctl_cmd_brightness(struct ctl *c, int argc, char **argv);
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "status", ctl_cmd_status, "",
@@ -281,6 +283,15 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "show a preset of the configuration; prints its id", NULL },
 	{ "validate", ctl_cmd_validate, "[-z ZONE] MULTI",
 	    "check MULTI, show nothing: 'ok N pages' or the error", NULL },
+	{ "gpio", ctl_cmd_gpio, "[set NAME 0|1]",
+	    "the cabinet's GPIO lines; set: drive a simulated input (the "
+	    "line's level, gpio.backend \"sim\" only)",
+	    NULL },
+	{ "brightness", ctl_cmd_brightness, "[PERCENT [DURATION]|auto]",
+	    "show the brightness; PERCENT overrides it for DURATION "
+	    "(default 1h);\n"
+	    "                         auto ends the override",
+	    NULL },
 };
 
 #define CTL_NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -730,7 +741,7 @@ ctl_request(const struct ctl *c, const char *method, const char *url,
 	char cerr[CURL_ERROR_SIZE], hdr[CTL_TOKEN_MAX + 32];
 	struct curl_slist *hdrs = NULL;
 	const char *type = NULL;
-	int post = strcmp(method, "POST") == 0;
+	int post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
 	CURLcode rc;
 	CURL *curl;
 	int ok;
@@ -777,6 +788,8 @@ ctl_request(const struct ctl *c, const char *method, const char *url,
 	    CTL_SETOPT(curl, CURLOPT_HTTPHEADER, hdrs);
 	if (ok && post)
 		ok = CTL_SETOPT(curl, CURLOPT_POST, 1L) &&
+		    (strcmp(method, "POST") == 0 ||
+			CTL_SETOPT(curl, CURLOPT_CUSTOMREQUEST, method)) &&
 		    CTL_SETOPT(curl, CURLOPT_POSTFIELDSIZE_LARGE,
 			(curl_off_t)(body != NULL ? strlen(body) : 0)) &&
 		    CTL_SETOPT(
@@ -2553,6 +2566,181 @@ ctl_cmd_validate(struct ctl *c, int argc, char **argv)
 
 /* ------------------------------------------------------------------ */
 /* Commands */
+
+/* ------------------------------------------------------------------ */
+/* The cabinet: GPIO lines and brightness */
+
+/* One line of "tafelctl gpio": name, role, state or value. */
+static void
+ctl_print_lines(struct json_object *doc, const char *key, int inputs)
+{
+	struct json_object *lines = ctl_member(doc, key);
+	char name[48], role[48], state[48];
+
+	if (!json_object_is_type(lines, json_type_object))
+		return;
+	json_object_object_foreach (lines, k, v) {
+		const char *r = ctl_string(v, "role");
+		const char *st = ctl_string(v, "state");
+		double val;
+		ctl_show(name, sizeof(name), k, 24);
+		ctl_show(role, sizeof(role), r != NULL ? r : "?", 16);
+		if (inputs && st != NULL)
+			ctl_show(state, sizeof(state), st, 16);
+		else if (ctl_number(v, "value", &val) == 0)
+			snprintf(state, sizeof(state), "%s",
+			    val != 0 ? "on" : "off");
+		else
+			snprintf(state, sizeof(state), "unavailable");
+		printf("%-6s %-20s %-14s %s\n", inputs ? "input" : "output",
+		    name, role, state);
+	}
+}
+
+static int
+ctl_cmd_gpio(struct ctl *c, int argc, char **argv)
+{
+	struct json_object *body = NULL, *v;
+	struct ctl_answer ans;
+	char shown[64];
+	long long level;
+	int first, code;
+	const char *chip, *backend, *err;
+
+	if (ctl_opts(c, argc, argv, &ctl_plain_opts, &first, &code) == -1)
+		return code;
+	if (first < argc && strcmp(argv[first], "set") == 0) {
+		if (argc - first != 3 || !ctl_utf8_ok(argv[first + 1]) ||
+		    argv[first + 1][0] == '\0' ||
+		    ctl_parse_int(argv[first + 2], 0, 1, &level) != 0) {
+			ctl_err("usage: tafelctl gpio set NAME 0|1");
+			return CTL_EXIT_USAGE;
+		}
+		body = json_object_new_object();
+		json_object_object_add(
+		    body, "line", json_object_new_string(argv[first + 1]));
+		json_object_object_add(
+		    body, "value", json_object_new_int((int)level));
+	} else if (first < argc) {
+		ctl_err("usage: tafelctl gpio [set NAME 0|1]");
+		return CTL_EXIT_USAGE;
+	}
+	if (ctl_resolve(c) == -1) {
+		json_object_put(body);
+		return CTL_EXIT_USAGE;
+	}
+	code = ctl_api(c, body != NULL ? "POST" : "GET",
+	    body != NULL ? "/api/v1/gpio/sim" : "/api/v1/gpio", body, NULL, 0,
+	    &ans);
+	json_object_put(body);
+	if (code != 0 || ans.doc == NULL) {
+		json_object_put(ans.doc);
+		return code != 0 ? code : CTL_EXIT_SERVER;
+	}
+	if (c->json) {
+		ctl_print_json(ans.doc);
+	} else if (first < argc) {
+		CTL_ARG_SHOW(shown, argv[first + 1]);
+		printf("%s set to %lld\n", shown, level);
+	} else {
+		chip = ctl_string(ans.doc, "chip");
+		backend = ctl_string(ans.doc, "backend");
+		err = ctl_string(ans.doc, "error");
+		v = ctl_member(ans.doc, "configured");
+		if (!json_object_is_type(v, json_type_boolean) ||
+		    !json_object_get_boolean(v)) {
+			printf("no GPIO lines configured\n");
+		} else {
+			ctl_show(shown, sizeof(shown), chip ? chip : "?", 48);
+			/* The simulation backend names itself in the chip. */
+			printf("chip %s%s\n", shown,
+			    backend != NULL && strcmp(backend, "sim") == 0 ?
+				"" :
+				" (libgpiod)");
+			if (err != NULL) {
+				ctl_show(shown, sizeof(shown), err, 60);
+				printf("error: %s\n", shown);
+			}
+			ctl_print_lines(ans.doc, "inputs", 1);
+			ctl_print_lines(ans.doc, "outputs", 0);
+		}
+	}
+	json_object_put(ans.doc);
+	return 0;
+}
+
+static int
+ctl_cmd_brightness(struct ctl *c, int argc, char **argv)
+{
+	struct json_object *body = NULL;
+	struct ctl_answer ans;
+	const char *method = "GET", *mode, *why, *until;
+	struct json_object *ov;
+	long long pct = 0, dur = 3600;
+	char shown[128], when[64];
+	double now_pct;
+	int first, code, n;
+
+	if (ctl_opts(c, argc, argv, &ctl_plain_opts, &first, &code) == -1)
+		return code;
+	n = argc - first;
+	if (n == 1 && strcmp(argv[first], "auto") == 0) {
+		method = "DELETE";
+	} else if (n == 1 || n == 2) {
+		if (ctl_parse_int(argv[first], 0, 100, &pct) != 0 ||
+		    (n == 2 &&
+			ctl_parse_duration(argv[first + 1], &dur) != 0)) {
+			ctl_err("usage: tafelctl brightness [PERCENT "
+				"[DURATION]|auto] (PERCENT 0..100)");
+			return CTL_EXIT_USAGE;
+		}
+		method = "PUT";
+		body = json_object_new_object();
+		json_object_object_add(
+		    body, "percent", json_object_new_int((int)pct));
+		json_object_object_add(
+		    body, "duration_s", json_object_new_int64(dur));
+	} else if (n != 0) {
+		ctl_err("usage: tafelctl brightness [PERCENT [DURATION]|auto]");
+		return CTL_EXIT_USAGE;
+	}
+	if (ctl_resolve(c) == -1) {
+		json_object_put(body);
+		return CTL_EXIT_USAGE;
+	}
+	code = ctl_api(c, method, "/api/v1/brightness", body, NULL, 0, &ans);
+	json_object_put(body);
+	if (code != 0 || ans.doc == NULL) {
+		json_object_put(ans.doc);
+		return code != 0 ? code : CTL_EXIT_SERVER;
+	}
+	if (c->json) {
+		ctl_print_json(ans.doc);
+		json_object_put(ans.doc);
+		return 0;
+	}
+	mode = ctl_string(ans.doc, "mode");
+	why = ctl_string(ans.doc, "reason");
+	if (ctl_number(ans.doc, "percent", &now_pct) != 0 || mode == NULL) {
+		ctl_err("%s /api/v1/brightness: bad answer: no percent or mode",
+		    method);
+		json_object_put(ans.doc);
+		return CTL_EXIT_SERVER;
+	}
+	ctl_show(shown, sizeof(shown), why != NULL ? why : "", 100);
+	printf("%.0f %% (%s mode", now_pct, mode);
+	if (shown[0] != '\0')
+		printf(": %s", shown);
+	printf(")\n");
+	ov = ctl_member(ans.doc, "override");
+	until = ov != NULL ? ctl_string(ov, "until") : NULL;
+	if (until != NULL) {
+		ctl_local_time(until, when, sizeof(when));
+		printf("override until %s\n", when);
+	}
+	json_object_put(ans.doc);
+	return 0;
+}
 
 static int
 ctl_cmd_status(struct ctl *c, int argc, char **argv)
