@@ -405,15 +405,20 @@ sensor_percent(struct brightness_state *s, const struct brightness_params *p,
 	const char *what = p->sensor == BRIGHTNESS_SENSOR_LEVEL ?
 	    "light sensor" :
 	    "twilight switch";
+	int no_table = p->sensor == BRIGHTNESS_SENSOR_LEVEL && p->n_levels == 0;
 	char since[32];
 	int phase, pct;
 
-	if (!s->have_value || sensor_stuck(s, p, now_ms)) {
+	if (!s->have_value || no_table || sensor_stuck(s, p, now_ms)) {
 		pct = sun_percent(p, now_ms, &phase);
 		s->fallback = 1;
 		if (!s->have_value) {
 			snprintf(s->warning, sizeof(s->warning),
 			    "brightness: %s has no reading; using sun mode",
+			    what);
+		} else if (no_table) {
+			snprintf(s->warning, sizeof(s->warning),
+			    "brightness: no table for the %s; using sun mode",
 			    what);
 		} else {
 			fmt_utc(s->value_since_ms, since, sizeof(since));
@@ -449,7 +454,14 @@ brightness_update(struct brightness_state *s, const struct brightness_params *p,
 		s->fallback = 0;
 	switch (p->mode) {
 	case BRIGHTNESS_SCHEDULE: {
-		size_t i = step_at(p, local_minute(now_ms));
+		size_t i;
+
+		if (p->n_steps == 0) { /* unchecked params: stay safe */
+			pct = p->manual_percent;
+			snprintf(s->why, sizeof(s->why), "schedule: no steps");
+			break;
+		}
+		i = step_at(p, local_minute(now_ms));
 
 		pct = p->steps[i].percent;
 		snprintf(s->why, sizeof(s->why), "schedule: from %02d:%02d",

@@ -339,6 +339,9 @@ test_brightness_missing_sensor_falls_back_to_sun(void **state)
 	assert_string_equal(s.why, "sun (fallback): day");
 	assert_string_equal(s.warning,
 	    "brightness: light sensor has no reading; using sun mode");
+	/* Falling back, it wakes at sunset (15:40:28Z) like sun mode. */
+	assert_true(llabs(noon + brightness_next_change(&s, &p, noon) -
+			at("2026-11-29T15:40:28Z")) <= 60000);
 	/* A reading ends the fallback and the warning. */
 	in.raw = 500;
 	assert_int_equal(brightness_update(&s, &p, noon + 5000, &in), 30);
@@ -476,6 +479,32 @@ test_brightness_stuck_needs_the_configured_time(void **state)
 	assert_int_equal(s.fallback, 1);
 }
 
+/* Parameters that skipped the check do not read out of bounds. */
+static void
+test_brightness_unchecked_params_stay_safe(void **state)
+{
+	struct brightness_params p;
+	struct brightness_state s;
+	struct brightness_input in = { 500, -1 };
+	int64_t noon = at("2026-11-29T11:15:00Z");
+
+	(void)state;
+	brightness_params_init(&p);
+	p.mode = BRIGHTNESS_SCHEDULE;
+	p.manual_percent = 70;
+	brightness_state_init(&s);
+	assert_int_equal(brightness_update(&s, &p, noon, NULL), 70);
+	assert_true(brightness_next_change(&s, &p, noon) == INT64_MAX);
+	table_params(&p);
+	p.n_levels = 0;
+	assert_int_equal(brightness_update(&s, &p, noon, &in), 90);
+	assert_int_equal(s.fallback, 1);
+	assert_string_equal(s.warning,
+	    "brightness: no table for the light sensor; using sun mode");
+	p.mode = 99;
+	assert_int_equal(brightness_update(&s, &p, noon, &in), 100);
+}
+
 static void
 test_brightness_override_expires(void **state)
 {
@@ -560,6 +589,7 @@ main(void)
 		    test_brightness_stuck_switch_is_found_at_solar_midnight),
 		cmocka_unit_test(
 		    test_brightness_stuck_needs_the_configured_time),
+		cmocka_unit_test(test_brightness_unchecked_params_stay_safe),
 		cmocka_unit_test(test_brightness_override_expires),
 		cmocka_unit_test(test_brightness_read_sensor),
 	};
