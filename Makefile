@@ -48,7 +48,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/%)
 
 .PHONY: all deps run test check lint format format-check install clean \
-	demo-picture bench \
+	demo-picture bench test-vm \
 	update-golden unit integration systemd-check install-check feeds-check
 
 all: $(B)/tafeld $(B)/tafelctl
@@ -134,10 +134,16 @@ integration: $(B)/tafeld $(B)/tafelctl
 	python3 tests/integration/api.py $(B)/tafeld
 	python3 tests/integration/preview.py $(B)/tafeld
 	python3 tests/integration/tafelctl.py $(B)/tafelctl
+	python3 tests/integration/gpio.py $(B)/tafeld
 
 # Every fixture document under tests/feeds/<format>/ through tafeld inspect.
 feeds-check: $(B)/tafeld
 	python3 tests/feeds/run.py $(B)/tafeld
+
+# GPIO on a real kernel chip: gpio-sim in a small qemu VM (tests/vm/run.sh
+# builds and caches the kernel and initramfs in $(B)/vm).
+test-vm: $(B)/tafeld
+	tests/vm/run.sh $(B)/tafeld
 
 install-check: $(B)/tafeld
 	tests/install/check.sh
