@@ -1,0 +1,192 @@
+/*
+ * test_gpio: the backends behind gpio.h.  The simulation backend fully
+ * (lines by offset and name, busy lines, active-low, bias, edges through
+ * its eventfd, outputs); the libgpiod backend where this machine allows:
+ * it has no /dev/gpiochip*, so a lookup fails and the error names the
+ * chip.  Real lines are the VM test's job (make test-vm).
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <poll.h>
+#include <string.h>
+
+#include "gpio.h"
+
+static const struct gpio_backend *sim = &gpio_backend_sim;
+
+static struct gpio_line *
+req(struct gpio_chip *c, const char *name, unsigned int off, int output,
+    int active_low, int bias, char *err, size_t errlen, enum gpio_error *why)
+{
+	struct gpio_line_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.consumer = "test";
+	r.line_name = name;
+	r.offset = off;
+	r.output = output;
+	r.active_low = active_low;
+	r.bias = bias;
+	return sim->request(c, &r, why, err, errlen);
+}
+
+static int
+readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+static void
+test_gpio_sim_edges_arrive_through_the_event_fd(void **state)
+{
+	enum gpio_error why = GPIO_ERR_NONE;
+	char err[256];
+	struct gpio_chip *c = sim->open("gpiochip0", &why, err, sizeof(err));
+	struct gpio_line *l;
+	int fd;
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(sim->chip_name(c), "gpiochip0 (simulation)");
+	l = req(c, NULL, 3, 0, 0, GPIO_BIAS_AS_IS, err, sizeof(err), &why);
+	assert_non_null(l);
+	assert_int_equal(sim->offset(l), 3);
+	fd = sim->event_fd(l);
+	assert_true(fd >= 0);
+	assert_int_equal(sim->get(l), 0);
+	assert_false(readable(fd));
+	/* A new level is an edge; the same level again is none. */
+	assert_int_equal(gpio_sim_drive(l, 1), 0);
+	assert_true(readable(fd));
+	assert_int_equal(sim->read_events(l), 1);
+	assert_false(readable(fd));
+	assert_int_equal(sim->read_events(l), 0);
+	assert_int_equal(sim->get(l), 1);
+	assert_int_equal(gpio_sim_drive(l, 1), 0);
+	assert_false(readable(fd));
+	assert_int_equal(gpio_sim_drive(l, 0), 0);
+	assert_int_equal(gpio_sim_drive(l, 1), 0);
+	assert_int_equal(sim->read_events(l), 2);
+	sim->release(l);
+	sim->close(c);
+}
+
+static void
+test_gpio_sim_active_low_and_bias(void **state)
+{
+	enum gpio_error why;
+	char err[256];
+	struct gpio_chip *c = sim->open("/dev/gpiochip4", &why, err, 256);
+	struct gpio_line *in, *out;
+
+	(void)state;
+	assert_string_equal(sim->chip_name(c), "gpiochip4 (simulation)");
+	/* Pulled up and active low: an idle button reads inactive. */
+	in = req(c, "button", 0, 0, 1, GPIO_BIAS_PULL_UP, err, 256, &why);
+	assert_non_null(in);
+	assert_int_equal(gpio_sim_level(in), 1);
+	assert_int_equal(sim->get(in), 0);
+	gpio_sim_drive(in, 0);
+	assert_int_equal(sim->get(in), 1);
+	/* Outputs: the logical value set, the level inverted when low. */
+	out = req(c, NULL, 7, 1, 1, GPIO_BIAS_AS_IS, err, 256, &why);
+	assert_non_null(out);
+	assert_int_equal(sim->event_fd(out), -1);
+	assert_int_equal(sim->set(out, 1), 0);
+	assert_int_equal(gpio_sim_level(out), 0);
+	assert_int_equal(sim->get(out), 1);
+	assert_int_equal(gpio_sim_drive(out, 1), -1);
+	assert_int_equal(sim->set(in, 1), -1);
+	sim->release(in);
+	sim->release(out);
+	sim->close(c);
+}
+
+static void
+test_gpio_sim_busy_lines_name_chip_and_line(void **state)
+{
+	enum gpio_error why = GPIO_ERR_NONE;
+	char err[256];
+	struct gpio_chip *c = sim->open("gpiochip0", &why, err, sizeof(err));
+	struct gpio_line *a, *b;
+
+	(void)state;
+	a = req(c, "door", 0, 0, 0, 0, err, sizeof(err), &why);
+	assert_non_null(a);
+	b = req(c, "door", 0, 0, 0, 0, err, sizeof(err), &why);
+	assert_null(b);
+	assert_int_equal(why, GPIO_ERR_BUSY);
+	assert_string_equal(
+	    err, "gpio: chip gpiochip0 (simulation) line 32 (\"door\"): busy");
+	/* The named line took an offset: asking for that offset is busy. */
+	b = req(c, NULL, sim->offset(a), 1, 0, 0, err, sizeof(err), &why);
+	assert_null(b);
+	assert_int_equal(why, GPIO_ERR_BUSY);
+	b = req(c, NULL, 64, 0, 0, 0, err, sizeof(err), &why);
+	assert_null(b);
+	assert_int_equal(why, GPIO_ERR_NO_LINE);
+	assert_string_equal(
+	    err, "gpio: chip gpiochip0 (simulation) line 64: no such line");
+	/* Released, it can be requested again. */
+	sim->release(a);
+	a = req(c, "door", 0, 0, 0, 0, err, sizeof(err), &why);
+	assert_non_null(a);
+	sim->release(a);
+	sim->close(c);
+}
+
+static int
+have_gpiochip(void)
+{
+	DIR *d = opendir("/dev");
+	struct dirent *e;
+	int found = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "gpiochip", 8) == 0)
+			found = 1;
+	if (d != NULL)
+		closedir(d);
+	return found;
+}
+
+static void
+test_gpio_gpiod_missing_chip_is_named(void **state)
+{
+	const struct gpio_backend *be = &gpio_backend_gpiod;
+	enum gpio_error why = GPIO_ERR_NONE;
+	char err[256];
+
+	(void)state;
+	if (have_gpiochip())
+		skip(); /* this machine has GPIO: the VM test covers it */
+	assert_null(be->open("gpiochip9", &why, err, sizeof(err)));
+	assert_int_equal(why, GPIO_ERR_NO_CHIP);
+	assert_string_equal(err, "gpio: chip \"gpiochip9\": no such chip");
+	assert_null(be->open("/dev/gpiochip0", &why, err, sizeof(err)));
+	assert_int_equal(why, GPIO_ERR_NO_CHIP);
+	assert_string_equal(err, "gpio: chip \"/dev/gpiochip0\": no such chip");
+	assert_null(be->open("gpio-sim.0-node0", &why, err, sizeof(err)));
+	assert_string_equal(
+	    err, "gpio: chip \"gpio-sim.0-node0\": no such chip");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_gpio_sim_edges_arrive_through_the_event_fd),
+		cmocka_unit_test(test_gpio_sim_active_low_and_bias),
+		cmocka_unit_test(test_gpio_sim_busy_lines_name_chip_and_line),
+		cmocka_unit_test(test_gpio_gpiod_missing_chip_is_named),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
