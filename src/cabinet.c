@@ -888,7 +888,7 @@ cabinet_brightness_json(const struct cabinet *k)
 	    o, "fallback", json_object_new_boolean(k->bs.fallback));
 	json_object_object_add(o, "warning",
 	    k->bs.warning[0] ? json_object_new_string(k->bs.warning) : NULL);
-	json_object_object_add(o, "output",
+	json_object_object_add(o, "drive",
 	    json_object_new_string(k->backlight[0] ? k->backlight : "colours"));
 	if (k->bright_error[0] != '\0')
 		json_object_object_add(
@@ -975,6 +975,12 @@ cabinet_checks(const struct cabinet *k, struct json_object *checks)
 	    json_object_new_int(cabinet_brightness_percent(k)));
 	json_object_object_add(
 	    c, "observedUnit", json_object_new_string("percent"));
+	if (k->bright_error[0] != '\0')
+		json_object_object_add(
+		    c, "output", json_object_new_string(k->bright_error));
+	else if (k->bs.warning[0] != '\0')
+		json_object_object_add(
+		    c, "output", json_object_new_string(k->bs.warning));
 	cab_add(checks, "brightness:level", c);
 }
 
