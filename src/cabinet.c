@@ -495,10 +495,12 @@ cab_close_lines(struct cabinet *k)
 }
 
 static void
-cab_req(struct gpio_line_req *r, const struct schema_intstr *line)
+cab_req(struct gpio_line_req *r, const struct schema_intstr *line,
+    const char *label)
 {
 	memset(r, 0, sizeof(*r));
 	r->consumer = "tafeld";
+	r->label = label;
 	if (line->is_str)
 		r->line_name = line->s;
 	else
@@ -529,7 +531,7 @@ cab_open_lines(struct cabinet *k, const struct cfg *c, char *err, size_t errlen)
 		in->debounce = loop_timer_new(k->loop, cab_on_debounce, in);
 		if (k->chip == NULL)
 			continue;
-		cab_req(&r, &ci[i].line);
+		cab_req(&r, &ci[i].line, ci[i].name);
 		r.active_low = ci[i].active_low;
 		r.bias = ci[i].bias;
 		in->line = k->be->request(k->chip, &r, &why, e, sizeof(e));
@@ -560,7 +562,7 @@ cab_open_lines(struct cabinet *k, const struct cfg *c, char *err, size_t errlen)
 		o->cfg = co[i];
 		if (k->chip == NULL)
 			continue;
-		cab_req(&r, &co[i].line);
+		cab_req(&r, &co[i].line, co[i].name);
 		r.output = 1;
 		r.active_low = co[i].active_low;
 		/* The relay is on from the start, unless the board is blank. */

@@ -32,6 +32,7 @@ enum gpio_error {
 struct gpio_line_req {
 	const char *consumer;  /* shown by gpioinfo ("tafeld") */
 	const char *line_name; /* NULL: by offset */
+	const char *label;     /* the config's name, for messages */
 	unsigned int offset;
 	int output;
 	int active_low;

@@ -74,9 +74,13 @@ gpiod_be_what(
 {
 	const char *name = l != NULL ? gpiod_line_name(l) : NULL;
 
-	if (l != NULL)
-		snprintf(out, size, "line %u (\"%s\")", gpiod_line_offset(l),
-		    name != NULL ? name : (r->line_name ? r->line_name : ""));
+	if (name == NULL || name[0] == '\0')
+		name = r->line_name != NULL ? r->line_name : r->label;
+	if (l != NULL && name != NULL)
+		snprintf(
+		    out, size, "line %u (\"%s\")", gpiod_line_offset(l), name);
+	else if (l != NULL)
+		snprintf(out, size, "line %u", gpiod_line_offset(l));
 	else if (r->line_name != NULL)
 		snprintf(out, size, "line \"%s\"", r->line_name);
 	else

@@ -25,7 +25,8 @@
 struct gpio_line {
 	struct gpio_chip *chip;
 	unsigned int offset;
-	char name[64];
+	char name[64];  /* line name ("" when requested by offset) */
+	char label[64]; /* for messages: the name, or the config's */
 	int output;
 	int active_low;
 	int level; /* physical */
@@ -75,6 +76,7 @@ sim_request(struct gpio_chip *c, const struct gpio_line_req *r,
 	if (r->line_name != NULL) {
 		for (off = 0; off < GPIO_SIM_LINES; off++)
 			if (c->lines[off] != NULL &&
+			    c->lines[off]->name[0] != '\0' &&
 			    strcmp(c->lines[off]->name, r->line_name) == 0)
 				break;
 		if (off < GPIO_SIM_LINES) {
@@ -98,7 +100,7 @@ sim_request(struct gpio_chip *c, const struct gpio_line_req *r,
 	if (c->lines[off] != NULL) {
 		*why = GPIO_ERR_BUSY;
 		snprintf(err, errlen, "gpio: chip %s line %u (\"%s\"): busy",
-		    c->name, off, c->lines[off]->name);
+		    c->name, off, c->lines[off]->label);
 		return NULL;
 	}
 	l = util_calloc(1, sizeof(*l));
@@ -109,8 +111,9 @@ sim_request(struct gpio_chip *c, const struct gpio_line_req *r,
 	l->efd = -1;
 	if (r->line_name != NULL)
 		util_strlcpy(l->name, r->line_name, sizeof(l->name));
-	else
-		snprintf(l->name, sizeof(l->name), "sim%u", off);
+	util_strlcpy(l->label,
+	    l->name[0] != '\0' ? l->name : (r->label != NULL ? r->label : ""),
+	    sizeof(l->label));
 	if (r->output) {
 		l->level = (r->initial ? 1 : 0) ^ (r->active_low ? 1 : 0);
 	} else {

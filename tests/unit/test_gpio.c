@@ -114,7 +114,8 @@ test_gpio_sim_busy_lines_name_chip_and_line(void **state)
 	enum gpio_error why = GPIO_ERR_NONE;
 	char err[256];
 	struct gpio_chip *c = sim->open("gpiochip0", &why, err, sizeof(err));
-	struct gpio_line *a, *b;
+	struct gpio_line *a, *b, *o;
+	struct gpio_line_req r;
 
 	(void)state;
 	a = req(c, "door", 0, 0, 0, 0, err, sizeof(err), &why);
@@ -133,6 +134,21 @@ test_gpio_sim_busy_lines_name_chip_and_line(void **state)
 	assert_int_equal(why, GPIO_ERR_NO_LINE);
 	assert_string_equal(
 	    err, "gpio: chip gpiochip0 (simulation) line 64: no such line");
+	/* A line by offset is named by its config label in messages. */
+	memset(&r, 0, sizeof(r));
+	r.offset = 5;
+	r.label = "relay";
+	r.output = 1;
+	o = sim->request(c, &r, &why, err, sizeof(err));
+	assert_non_null(o);
+	assert_null(sim->request(c, &r, &why, err, sizeof(err)));
+	assert_string_equal(
+	    err, "gpio: chip gpiochip0 (simulation) line 5 (\"relay\"): busy");
+	/* A label is no line name: a line called "relay" is another line. */
+	b = req(c, "relay", 0, 0, 0, 0, err, sizeof(err), &why);
+	assert_non_null(b);
+	sim->release(b);
+	sim->release(o);
 	/* Released, it can be requested again. */
 	sim->release(a);
 	a = req(c, "door", 0, 0, 0, 0, err, sizeof(err), &why);
