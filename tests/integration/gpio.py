@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import zoneinfo
@@ -483,6 +484,115 @@ def test_config_errors_name_the_path(c):
         "mode": "sun", "latitude": 47.05, "longitude": 8.31})
     rc, out, err = c.tafeld("-n", "-c", conf)
     check(rc == 0 and "configuration OK" in out, "good config: %r" % err)
+
+
+@case
+def test_sensor_file_levels_hysteresis_and_fallback(c):
+    lux = c.path("lux")
+
+    def put(v):
+        with open(lux + ".part", "w") as f:
+            f.write("%d\n" % v)
+        os.rename(lux + ".part", lux)
+
+    put(50)
+    conf = gpio_conf(c, brightness={
+        "mode": "sensor", "latitude": 47.05, "longitude": 8.31,
+        "sensor": {"file": "lux", "interval_s": 1},
+        "table": [{"up": 0, "down": 0, "percent": 10},
+                  {"up": 100, "down": 80, "percent": 60}]})
+    d, a = start(c, conf)
+    a.wait(lambda: a.bright()["percent"] == 10, "level 0 at 50")
+    put(120)
+    a.wait(lambda: a.bright()["percent"] == 60, "level 1 at 120")
+    put(90)                  # between down and up: stays
+    time.sleep(1.5)
+    check(a.bright()["percent"] == 60, "flapped at 90: %s" % a.bright())
+    put(70)
+    a.wait(lambda: a.bright()["percent"] == 10, "level 0 at 70")
+    check(a.check_doc("brightness:level")[1]["status"] == "pass",
+          "brightness warns with a working sensor")
+    os.unlink(lux)           # the sensor is gone: sun mode, and warn
+    a.wait(lambda: a.bright()["fallback"] is True, "fallback to sun mode")
+    status, chk = a.check_doc("brightness:level")
+    check(status == "warn" and chk["status"] == "warn" and
+          chk.get("output"), "health with a missing sensor: %s %s"
+          % (status, chk))
+    d.wait_log(r"^<4>brightness: cannot read %s$" % re.escape(lux))
+    put(120)
+    a.wait(lambda: a.bright()["percent"] == 60 and
+           a.bright()["fallback"] is False, "the sensor back")
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+
+@case
+def test_backlight_file_gets_the_brightness(c):
+    bl = c.path("backlight")
+    os.mkdir(bl)
+    with open(os.path.join(bl, "max_brightness"), "w") as f:
+        f.write("255\n")
+    with open(os.path.join(bl, "brightness"), "w") as f:
+        f.write("255\n")
+    conf = gpio_conf(c, brightness={
+        "mode": "manual", "manual_percent": 40,
+        "backlight_file": "backlight/brightness"})
+
+    def written():
+        with open(os.path.join(bl, "brightness")) as f:
+            return int(f.read().strip() or -1)
+
+    d, a = start(c, conf)
+    a.wait(lambda: abs(written() - 102) <= 1, "40 %% of 255 written")
+    check(a.bright()["drive"] == os.path.join(bl, "brightness"),
+          "drive %s" % a.bright())
+    a.call("PUT", "/api/v1/brightness", {"percent": 100, "duration_s": 60})
+    a.wait(lambda: written() == 255, "the override written")
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+
+@case
+def test_tafelctl_gpio_and_brightness(c):
+    ctl = os.path.join(os.path.dirname(h.TAFELD), "tafelctl")
+    if not os.access(ctl, os.X_OK):
+        raise Fail("%s: not built" % ctl)
+    d, a = start(c, gpio_conf(c))
+    env = dict(os.environ, TAFEL_SERVER="http://127.0.0.1:%d" % a.port,
+               TAFEL_TOKEN=OP, XDG_CONFIG_HOME=c.dir)
+
+    def run(*args):
+        p = subprocess.run([ctl] + list(args), env=env, text=True,
+                           capture_output=True, timeout=10)
+        return p.returncode, p.stdout, p.stderr
+
+    rc, out, err = run("gpio", "set", "door", "1")
+    check(rc == 0 and out == "door set to 1\n", "set: %d %r %r"
+          % (rc, out, err))
+    a.wait(lambda: input_state(a, "door")["value"] == 1, "door open")
+    rc, out, err = run("gpio")
+    check(rc == 0 and "chip gpiochip0 (simulation)\n" in out and
+          re.search(r"^input  door +door +open$", out, re.M) and
+          re.search(r"^output relay +power_relay +on$", out, re.M),
+          "gpio: %d %r %r" % (rc, out, err))
+    rc, out, err = run("gpio", "set", "nope", "1")
+    check(rc == 1 and 'no gpio input "nope"' in err, "unknown input: %d %r"
+          % (rc, err))
+    rc, out, err = run("gpio", "set", "door", "2")
+    check(rc == 64, "level 2: %d %r" % (rc, err))
+    rc, out, err = run("brightness", "30", "10m")
+    check(rc == 0 and out.startswith("30 % (manual mode") and
+          "override until" in out, "brightness 30 10m: %d %r %r"
+          % (rc, out, err))
+    b = a.bright()
+    check(b["percent"] == 30 and b["override"] is not None, "%s" % b)
+    rc, out, err = run("brightness", "auto")
+    check(rc == 0 and out.startswith("100 % (manual mode"),
+          "brightness auto: %d %r %r" % (rc, out, err))
+    rc, out, err = run("--json", "brightness")
+    check(rc == 0 and json.loads(out)["percent"] == 100,
+          "--json brightness: %r" % out)
+    rc, out, err = run("brightness", "101")
+    check(rc == 64, "brightness 101: %d %r" % (rc, err))
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
 
 
 def main(argv):
