@@ -205,7 +205,11 @@ conf() {
 			{ "name": "twilight", "line": "twilight",
 			  "role": "twilight", "debounce_ms": 20 },
 			{ "name": "test", "line": "button",
-			  "role": "test_pattern", "seconds": 3 }
+			  "role": "test_pattern", "seconds": 3,
+			  "active_low": true, "bias": "pull-up" },
+			{ "name": "event", "line": "spare", "role": "contact",
+			  "preset": "event", "mode": "toggle",
+			  "debounce_ms": 20 }
 		],
 		"outputs": [
 			{ "name": "heartbeat", "line": "heartbeat",
@@ -224,7 +228,9 @@ conf() {
 	"messages": {
 		"presets": [
 			{ "name": "tunnel", "multi": "Tunnel gesperrt",
-			  "priority": 255 }
+			  "priority": 255 },
+			{ "name": "event", "multi": "Konzert KKL",
+			  "priority": 100 }
 		]
 	},
 	$bright
@@ -337,11 +343,21 @@ check_gpio_daemon() {
 		dlog
 	fi
 	out=$(gpioinfo "$CHIP" 2>&1 | grep -c '"tafeld"')
-	if [ "$out" = 6 ]; then
-		pass gpio-consumer "gpioinfo shows 6 lines used by \"tafeld\""
+	if [ "$out" = 7 ]; then
+		pass gpio-consumer "gpioinfo shows 7 lines used by \"tafeld\""
 	else
 		fail gpio-consumer "$out lines with consumer \"tafeld\", want" \
-			"6: $(gpioinfo "$CHIP" 2>&1 | tr -s ' \t' ' ')"
+			"7: $(gpioinfo "$CHIP" 2>&1 | tr -s ' \t' ' ')"
+	fi
+	# The button's bias reached the kernel: gpio-sim's pull follows it.
+	out=$(cat "$SYSCHIP/sim_gpio$(offset button)/pull")
+	if [ "$out" = pull-up ] && json_ok /health \
+	    "$(health_input test value) == 0"; then
+		pass gpio-bias "button (bias pull-up, active-low): sim pull" \
+			"$out, reads released"
+	else
+		fail gpio-bias "button: sim pull '$out' (want pull-up)," \
+			"$(json_show /health "$(health_input test value)")"
 	fi
 
 	# A contact closes: its preset shows; it opens: the preset goes.
@@ -370,6 +386,9 @@ check_gpio_daemon() {
 			"$(json_show /api/v1/display .)"
 		dlog
 	fi
+
+	# A toggle contact: a closing edge shows its preset, the next hides it.
+	check_toggle
 
 	# The door opens: health warns; it closes: pass again.
 	wire door high
@@ -442,18 +461,19 @@ check_gpio_daemon() {
 			"$(json_show /health '.checks["brightness:level"]')"
 	fi
 
-	# The test-pattern button lights the board for "seconds" (3).
-	wire button high
+	# The test-pattern button (active-low) lights the board for "seconds".
+	wire button low
 	ok=0
 	if until_ok 5 json_ok /health \
 	    '.checks["gpio:inputs"][0].testPattern == true'; then
 		ok=1
-		pass test-pattern "button high: testPattern true in /health"
+		pass test-pattern "button pressed (low): testPattern true in" \
+			"/health"
 	else
-		fail test-pattern "button high, /health within 5 s:" \
+		fail test-pattern "button low, /health within 5 s:" \
 			"$(json_show /health '.checks["gpio:inputs"]')"
 	fi
-	wire button low
+	wire button high
 	if [ $ok = 0 ]; then
 		fail test-pattern-ends "not checked: the pattern never showed"
 	elif until_ok 8 json_ok /health \
@@ -477,6 +497,40 @@ check_gpio_daemon() {
 		fail gpio-release "SIGTERM: exit '$DRC', want 0"
 		dlog
 	fi
+}
+
+has_event='any(.regions[].widgets[];
+	.type == "message" and (.text | contains("Konzert KKL")))'
+
+no_event() {
+	get /api/v1/display && ! echo "$HTTP_BODY" | jq -e "$has_event" \
+		>/dev/null 2>&1
+}
+
+# A toggle contact: a closing edge shows its preset, the next hides it.
+check_toggle() {
+	wire spare high
+	if ! until_ok 5 json_ok /api/v1/display "$has_event"; then
+		fail toggle-on "first closing edge, within 5 s:" \
+			"$(json_show /api/v1/display .)"
+		wire spare low
+		return
+	fi
+	wire spare low
+	sleep 1
+	if ! json_ok /api/v1/display "$has_event"; then
+		fail toggle-on "preset gone when the contact opened"
+		return
+	fi
+	pass toggle-on "closing edge shows \"Konzert KKL\"; it stays" \
+		"when the contact opens"
+	wire spare high
+	if until_ok 5 no_event; then
+		pass toggle-off "second closing edge removes it"
+	else
+		fail toggle-off "still shown 5 s after the second edge"
+	fi
+	wire spare low
 }
 
 held_by_gpioset() {

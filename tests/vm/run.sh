@@ -139,9 +139,16 @@ kernel() {
 		tail -20 "$VM/kernel-build.log"
 		die "kernel build failed: $VM/kernel-build.log"
 	}
+	# The tafel Makefile includes every *.d under build/; kbuild leaves
+	# a few of its own (make syntax for another tree): drop them.
+	find "$src" -name '*.d' -delete
 	cp "$src/arch/x86/boot/bzImage" "$KERNEL.part"
 	mv "$KERNEL.part" "$KERNEL"
 	cp "$src/.config" "$KERNEL.config"
+	# Kernels of other fragments are not kept: the tree rebuilds them
+	# incrementally.
+	find "$VM" -maxdepth 1 -name 'bzImage-*' ! -name "${KERNEL##*/}" \
+		! -name "${KERNEL##*/}.config" -delete
 	say "kernel: built $KERNEL in $(($(date +%s) - t0)) s"
 }
 
