@@ -6,16 +6,18 @@
 # check prints one line "PASS name: what was seen" or "FAIL name: why";
 # tests/vm/run.sh counts them.  Every wait is bounded.
 #
-# The chip is a gpio-sim bank of 8 named lines, made through configfs:
+# The chip is a gpio-sim bank of 9 named lines, made through configfs:
 #   0 contact  1 door  2 twilight  3 button  4 heartbeat  5 relay
 #   6 busy (hogged by the kernel: another consumer holds it)  7 spare
+#   8 slow (a contact with a long debounce)
 # Inputs are driven "from the wire" by writing pull-up / pull-down to
 # /sys/devices/platform/gpio-sim.N/gpiochipM/sim_gpioK/pull; outputs are
 # read back from .../sim_gpioK/value.  tafeld sees the lines through
 # libgpiod 1.6 and the kernel's GPIO character device, as on a cabinet.
 
 SIM=/sys/kernel/config/gpio-sim/tafel
-LINES="contact door twilight button heartbeat relay busy spare"
+LINES="contact door twilight button heartbeat relay busy spare slow"
+NLINES=9
 LABEL=tafel-cabinet
 BUSY_CONSUMER=cabinet-fw
 TAFELD=/usr/bin/tafeld
@@ -101,7 +103,7 @@ json_show() {
 make_chip() {
 	local i=0 n
 	mkdir "$SIM" "$SIM/bank0" || return 1
-	echo 8 >"$SIM/bank0/num_lines"
+	echo $NLINES >"$SIM/bank0/num_lines"
 	echo $LABEL >"$SIM/bank0/label"
 	for n in $LINES; do
 		mkdir "$SIM/bank0/line$i"
@@ -132,9 +134,9 @@ check_chip() {
 
 	out=$(gpiodetect 2>&1)
 	case $out in
-	*"$CHIP [$LABEL] (8 lines)"*)
-		pass gpiodetect "lists '$CHIP [$LABEL] (8 lines)'" ;;
-	*) fail gpiodetect "no '$CHIP [$LABEL] (8 lines)' in: $out" ;;
+	*"$CHIP [$LABEL] ($NLINES lines)"*)
+		pass gpiodetect "lists '$CHIP [$LABEL] ($NLINES lines)'" ;;
+	*) fail gpiodetect "no '$CHIP [$LABEL] ($NLINES lines)' in: $out" ;;
 	esac
 
 	out=$(gpioinfo "$CHIP" 2>&1)
@@ -148,7 +150,7 @@ check_chip() {
 		fail gpioinfo "line busy not shown as used by $BUSY_CONSUMER:" \
 			"$(echo "$out" | grep '"busy"')"
 	else
-		pass gpioinfo "8 named lines, busy used by $BUSY_CONSUMER"
+		pass gpioinfo "$NLINES named lines, busy used by $BUSY_CONSUMER"
 	fi
 
 	# The simulator drives an input; libgpiod reads it.
@@ -209,7 +211,9 @@ conf() {
 			  "active_low": true, "bias": "pull-up" },
 			{ "name": "event", "line": "spare", "role": "contact",
 			  "preset": "event", "mode": "toggle",
-			  "debounce_ms": 20 }
+			  "debounce_ms": 20 },
+			{ "name": "slow", "line": "slow", "role": "contact",
+			  "preset": "works", "debounce_ms": 1500 }
 		],
 		"outputs": [
 			{ "name": "heartbeat", "line": "heartbeat",
@@ -230,7 +234,9 @@ conf() {
 			{ "name": "tunnel", "multi": "Tunnel gesperrt",
 			  "priority": 255 },
 			{ "name": "event", "multi": "Konzert KKL",
-			  "priority": 100 }
+			  "priority": 100 },
+			{ "name": "works", "multi": "Baustelle",
+			  "priority": 50 }
 		]
 	},
 	$bright
@@ -319,8 +325,10 @@ check_plain_daemon() {
 
 has_tunnel='any(.regions[].widgets[];
 	.type == "message" and (.text | contains("Tunnel gesperrt")))'
+# The jq path of an input in /health: health_input NAME [FIELD].
 health_input() {
-	printf '.checks["gpio:inputs"][0].inputs["%s"].%s' "$1" "$2"
+	printf '.checks["gpio:inputs"][0].inputs["%s"]' "$1"
+	[ -z "$2" ] || printf '.%s' "$2"
 }
 
 check_gpio_daemon() {
@@ -343,11 +351,11 @@ check_gpio_daemon() {
 		dlog
 	fi
 	out=$(gpioinfo "$CHIP" 2>&1 | grep -c '"tafeld"')
-	if [ "$out" = 7 ]; then
-		pass gpio-consumer "gpioinfo shows 7 lines used by \"tafeld\""
+	if [ "$out" = 8 ]; then
+		pass gpio-consumer "gpioinfo shows 8 lines used by \"tafeld\""
 	else
 		fail gpio-consumer "$out lines with consumer \"tafeld\", want" \
-			"7: $(gpioinfo "$CHIP" 2>&1 | tr -s ' \t' ' ')"
+			"8: $(gpioinfo "$CHIP" 2>&1 | tr -s ' \t' ' ')"
 	fi
 	# The button's bias reached the kernel: gpio-sim's pull follows it.
 	out=$(cat "$SYSCHIP/sim_gpio$(offset button)/pull")
@@ -378,7 +386,7 @@ check_gpio_daemon() {
 	wire contact low
 	if [ $ok = 0 ]; then
 		fail contact-open "not checked: the preset never showed"
-	elif until_ok 5 no_tunnel; then
+	elif until_ok 5 not_shown "$has_tunnel"; then
 		pass contact-open "contact low again (while_closed): the preset" \
 			"is gone from /api/v1/display"
 	else
@@ -389,6 +397,8 @@ check_gpio_daemon() {
 
 	# A toggle contact: a closing edge shows its preset, the next hides it.
 	check_toggle
+	# A pulse shorter than the debounce is ignored; a closing is not.
+	check_debounce
 
 	# The door opens: health warns; it closes: pass again.
 	wire door high
@@ -502,11 +512,6 @@ check_gpio_daemon() {
 has_event='any(.regions[].widgets[];
 	.type == "message" and (.text | contains("Konzert KKL")))'
 
-no_event() {
-	get /api/v1/display && ! echo "$HTTP_BODY" | jq -e "$has_event" \
-		>/dev/null 2>&1
-}
-
 # A toggle contact: a closing edge shows its preset, the next hides it.
 check_toggle() {
 	wire spare high
@@ -525,7 +530,7 @@ check_toggle() {
 	pass toggle-on "closing edge shows \"Konzert KKL\"; it stays" \
 		"when the contact opens"
 	wire spare high
-	if until_ok 5 no_event; then
+	if until_ok 5 not_shown "$has_event"; then
 		pass toggle-off "second closing edge removes it"
 	else
 		fail toggle-off "still shown 5 s after the second edge"
@@ -533,13 +538,50 @@ check_toggle() {
 	wire spare low
 }
 
+has_works='any(.regions[].widgets[];
+	.type == "message" and (.text | contains("Baustelle")))'
+
+# The "slow" contact has debounce_ms 1500: the level is read 1.5 s after
+# the last edge.  A 0.2 s pulse is over by then (no change is counted); a
+# closing that lasts shows the preset, but not at once.
+check_debounce() {
+	local changes
+	changes=$(health_input slow changes)
+	wire slow high
+	sleep 0.2
+	wire slow low
+	sleep 3
+	if json_ok /health "$changes == 0" &&
+		! json_ok /api/v1/display "$has_works"; then
+		pass debounce-pulse "a 0.2 s pulse on a contact with" \
+			"debounce_ms 1500: no change, no preset"
+	else
+		fail debounce-pulse "0.2 s pulse (debounce_ms 1500):" \
+			"$(json_show /health "$(health_input slow)")"
+	fi
+	wire slow high
+	sleep 0.5
+	if json_ok /api/v1/display "$has_works"; then
+		fail debounce-hold "preset shown 0.5 s after the edge," \
+			"before the 1.5 s debounce"
+	elif until_ok 6 json_ok /api/v1/display "$has_works"; then
+		pass debounce-hold "closed for good: the preset shows after" \
+			"the debounce, not at 0.5 s"
+	else
+		fail debounce-hold "closed, no preset within 6.5 s:" \
+			"$(json_show /health "$(health_input slow)")"
+	fi
+	wire slow low
+	until_ok 6 not_shown "$has_works"
+}
+
 held_by_gpioset() {
 	gpioinfo "$CHIP" 2>/dev/null | grep '"spare"' | grep -q '"gpioset"'
 }
 
-no_tunnel() {
-	get /api/v1/display && ! echo "$HTTP_BODY" | jq -e "$has_tunnel" \
-		>/dev/null 2>&1
+# Is the display free of what the jq filter finds? not_shown FILTER
+not_shown() {
+	get /api/v1/display && ! echo "$HTTP_BODY" | jq -e "$1" >/dev/null 2>&1
 }
 
 # required=true and a bad line or chip: tafeld refuses to start with an
