@@ -320,7 +320,10 @@ check_plain_daemon() {
 			"(HTTP '$HTTP_STATUS'): $HTTP_BODY"
 		dlog
 	fi
-	stop
+	if ! stop || [ "$DRC" != 0 ]; then
+		fail daemon-stop "SIGTERM: exit '$DRC', want 0"
+		dlog
+	fi
 }
 
 has_tunnel='any(.regions[].widgets[];

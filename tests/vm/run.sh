@@ -208,6 +208,7 @@ initramfs() {
 	(cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
 		gzip -1 >"$INITRD.part"
 	mv "$INITRD.part" "$INITRD"
+	rm -rf "$ROOT"
 	say "initramfs: $INITRD, $(du -k "$INITRD" | cut -f1) KiB," \
 		"$(($(date +%s) - t0)) s"
 }
