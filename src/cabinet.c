@@ -947,8 +947,9 @@ cabinet_checks(const struct cabinet *k, struct json_object *checks)
 			    why[0] ? ": " : "", why);
 		else
 			snprintf(out, sizeof(out), "%s", why);
-		json_object_object_add(
-		    c, "output", json_object_new_string(out));
+		if (out[0] != '\0')
+			json_object_object_add(
+			    c, "output", json_object_new_string(out));
 		cab_add(checks, "gpio:inputs", c);
 
 		c = json_object_new_object();

@@ -36,6 +36,7 @@ import api as ap  # noqa: E402  (the API client, tokens, zone layout)
 from run import Fail, check  # noqa: E402
 
 OP, VIEW = ap.OP_TOKEN, ap.VIEW_TOKEN
+PROMTOOL = "/usr/bin/promtool"
 
 PRESETS = [
     {"name": "tunnel", "multi": "TUNNEL", "priority": 50, "zone": "ticker"},
@@ -592,6 +593,55 @@ def test_tafelctl_gpio_and_brightness(c):
           "--json brightness: %r" % out)
     rc, out, err = run("brightness", "101")
     check(rc == 64, "brightness 101: %d %r" % (rc, err))
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+
+@case
+def test_metrics_pass_promtool(c):
+    check(os.access(PROMTOOL, os.X_OK), "%s is missing: apt-get install "
+          "-y prometheus" % PROMTOOL)
+    d, a = start(c, gpio_conf(c))
+    a.sim("door", 1)
+    a.wait(lambda: input_state(a, "door")["value"] == 1, "door open")
+    _, _, page = a.get("/metrics")
+    page = page.decode()
+    p = subprocess.run([PROMTOOL, "check", "metrics"], input=page,
+                       capture_output=True, text=True, timeout=10)
+    check(p.returncode == 0, "promtool check metrics: exit %d:\n%s%s"
+          % (p.returncode, p.stdout, p.stderr))
+    for line in ('tafel_gpio_input{name="door",role="door"} 1',
+                 'tafel_gpio_input{name="tunnel",role="contact"} 0',
+                 'tafel_gpio_output{name="relay",role="power_relay"} 1',
+                 "tafel_gpio_up 1", "tafel_board_blank 0",
+                 "tafel_brightness_percent 100"):
+        check(line in page.splitlines(), "/metrics lacks %r" % line)
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+
+@case
+def test_reload_to_a_missing_chip_keeps_running_and_warns(c):
+    if any(n.startswith("gpiochip") for n in os.listdir("/dev")):
+        raise h.Skip("this machine has a GPIO chip")
+    conf = gpio_conf(c)
+    d, a = start(c, conf)
+    cfg = json.load(open(conf))
+    cfg["gpio"].update({"backend": "gpiod", "chip": "gpiochip9"})
+    c.write("conf.json", cfg)
+    n = d.hup()
+    d.wait_log(r'^<3>gpio: chip "gpiochip9": no such chip; running '
+               r"without GPIO$", after=n)
+    d.wait_log(r"^<5>reloaded: ", after=n)
+    status, chk = a.check_doc("gpio:inputs")
+    check(status == "warn" and chk["available"] is False and
+          chk["backend"] == "gpiod", "after the reload: %s %s"
+          % (status, chk))
+    # Back to the simulation: the lines come back, health passes.
+    cfg["gpio"].update({"backend": "sim", "chip": "gpiochip0"})
+    c.write("conf.json", cfg)
+    n = d.hup()
+    d.wait_log(r"^<5>reloaded: ", after=n)
+    a.wait(lambda: a.check_doc("gpio:inputs")[0] == "pass",
+           "health pass with the simulated lines back")
     check(d.stop() == 0, "SIGTERM: exit code not 0")
 
 
