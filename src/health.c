@@ -667,6 +667,10 @@ health_display_get(
 	json_object_object_add(
 	    ro, "frame", json_object_new_int64((int64_t)b->frames));
 	json_object_object_add(ro, "messages", health_message_ids(b));
+	/* The layout's text, but the board is blank or fully lit. */
+	if (b->cover != NULL && b->cover(b->ctx) != NULL)
+		json_object_object_add(
+		    ro, "cover", json_object_new_string(b->cover(b->ctx)));
 	httpd_text(resp, 200, "application/json",
 	    json_object_to_json_string_ext(
 		ro, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

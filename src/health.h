@@ -62,6 +62,8 @@ struct health_board {
 	int (*cabinet_level)(void *ctx);
 	void (*cabinet_checks)(void *ctx, struct json_object *checks);
 	char *(*cabinet_metrics)(void *ctx);
+	/* What covers the layout now: "blank", "test_pattern" or NULL. */
+	const char *(*cover)(void *ctx);
 	/* Pixels of the frame on the board now (caller frees). */
 	uint32_t *(*pixels)(void *ctx);
 	void *ctx;

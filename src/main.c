@@ -419,6 +419,20 @@ board_cabinet_metrics(void *ctx)
 				    util_strdup("");
 }
 
+static const char *
+board_cover(void *ctx)
+{
+	struct app *a = ctx;
+
+	if (a->cabinet == NULL)
+		return NULL;
+	if (cabinet_blank(a->cabinet))
+		return "blank";
+	if (cabinet_pattern(a->cabinet, util_mono_ms(), NULL))
+		return "test_pattern";
+	return NULL;
+}
+
 static int
 display_same(const struct cfg_display *x, const struct cfg_display *y)
 {
@@ -527,6 +541,7 @@ board_init(struct app *a)
 	a->board.cabinet_level = board_cabinet_level;
 	a->board.cabinet_checks = board_cabinet_checks;
 	a->board.cabinet_metrics = board_cabinet_metrics;
+	a->board.cover = board_cover;
 	a->board.ctx = a;
 }
 

@@ -302,10 +302,14 @@ def test_test_pattern_lights_every_pixel_for_its_seconds(c):
     a.sim("test", 0)          # active low: pressed
     a.wait(lambda: snapshot().colours() == {(255, 255, 255): 64 * 16},
            "every pixel lit")
+    check(a.display().get("cover") == "test_pattern",
+          "/api/v1/display during the pattern: %s" % a.display())
     d.wait_log(r"^<5>gpio test: test pattern for 1 s$")
     a.sim("test", 1)
     a.wait(lambda: snapshot().colours() == before,
            "the layout back after 1 s", timeout=3)
+    check("cover" not in a.display(), "cover after the pattern: %s"
+          % a.display())
     check(d.stop() == 0, "SIGTERM: exit code not 0")
 
 
@@ -344,6 +348,8 @@ def test_power_schedule_blanks_board_and_opens_relay(c):
     check(h.read_png(c.path("b.png")).colours() == {(0, 0, 0): 64 * 16},
           "the board is not dark in the blank window")
     check(a.metric("tafel_board_blank") == 1, "tafel_board_blank")
+    check(a.display().get("cover") == "blank",
+          "/api/v1/display in the blank window: %s" % a.display())
     check(d.stop() == 0, "SIGTERM: exit code not 0")
     # Outside the window the relay is on.
     conf = gpio_conf(c, name="on.json", gpio={"power_schedule": [
