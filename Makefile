@@ -17,7 +17,8 @@ WERROR ?= -Werror
 SANITIZE ?=
 VERSION := 0.1.0
 
-PKGS := directfb json-c libsystemd libpng libcurl libmicrohttpd freetype2
+PKGS := directfb json-c libsystemd libpng libcurl libmicrohttpd freetype2 \
+	libxml-2.0
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 

@@ -410,12 +410,13 @@ feed_mapped(struct feed *f, int r)
 static void
 feed_read(struct feed *f)
 {
-	struct json_object *root;
+	struct adapter_input in;
 	struct adapter_opts o;
 	char err[256], why[320];
 
 	f->arrived = 0;
-	if (adapter_reader_finish(f->reader, &root, err, sizeof(err)) != 0) {
+	if (adapter_reader_finish_input(f->reader, &in, err, sizeof(err)) !=
+	    0) {
 		f->reader_dead = 1;
 		snprintf(why, sizeof(why), "rejected document: %s", err);
 		feed_fail(f, why, -1);
@@ -426,7 +427,8 @@ feed_read(struct feed *f)
 	memset(&o, 0, sizeof(o));
 	o.timezone = f->cfg->timezone[0] ? f->cfg->timezone : NULL;
 	o.fields = &f->cfg->fields;
-	f->job = adapter_job_new(f->adapter, root, &o);
+	o.lang = cfg_language_name(f->owner->cfg->language);
+	f->job = adapter_job_new_input(f->adapter, &in, &o);
 }
 
 /*
@@ -555,7 +557,7 @@ feed_start(struct feed *f)
 		req.last_modified = f->last_modified;
 	}
 	req.chunk = feed_on_chunk;
-	f->reader = adapter_reader_new();
+	f->reader = adapter_reader_new_for(f->adapter);
 	f->xfer =
 	    fetch_start(f->owner->fetch, &req, feed_done, f, err, sizeof(err));
 	if (f->xfer == NULL) {

@@ -1,0 +1,15 @@
+/* datex2_traveltime: NOT YET IMPLEMENTED (stub while the adapter is written). */
+#include <stdio.h>
+
+#include "adapter.h"
+#include "adapters/common.h"
+
+int
+adapter_datex2_traveltime(
+    struct _xmlDoc *doc, const struct adapter_opts *o, struct adapter_walk *w)
+{
+	(void)doc;
+	(void)o;
+	snprintf(w->c.err, w->c.errlen, "format not implemented yet");
+	return -1;
+}

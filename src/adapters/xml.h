@@ -1,0 +1,66 @@
+/*
+ * adapters/xml: reading libxml2 trees for the XML feed formats (DATEX II,
+ * RSS).  Publishers choose their own namespace prefixes (prk:, par:, a
+ * default namespace), so elements are matched by local name and, where it
+ * matters, by namespace URI, never by prefix.  Texts are read trimmed and
+ * bounded; nothing here allocates except adapter_xml_collect.
+ */
+#ifndef TAFEL_ADAPTERS_XML_H
+#define TAFEL_ADAPTERS_XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct _xmlNode;
+struct _xmlDoc;
+
+/* DATEX II namespaces all start with this. */
+#define ADAPTER_XML_DATEX "http://datex2.eu/schema/"
+
+/* n is an element named local (in any namespace). */
+int adapter_xml_is(const struct _xmlNode *n, const char *local);
+/* n is an element whose namespace URI starts with prefix (NULL: none). */
+int adapter_xml_ns(const struct _xmlNode *n, const char *prefix);
+
+/* The first element child of n named local, or NULL. */
+struct _xmlNode *adapter_xml_child(const struct _xmlNode *n, const char *local);
+/* The next element sibling after n named local, or NULL. */
+struct _xmlNode *adapter_xml_next(const struct _xmlNode *n, const char *local);
+/* Children by local names separated by '/': "a/b/c"; NULL if any is missing. */
+struct _xmlNode *adapter_xml_path(const struct _xmlNode *n, const char *path);
+
+/*
+ * The text of n (all its text, trimmed of blanks) into buf: its length,
+ * or -1 when n is NULL, has no text, or the text does not fit.
+ */
+int adapter_xml_text(const struct _xmlNode *n, char *buf, size_t size);
+/* adapter_xml_text of adapter_xml_path(n, path). */
+int adapter_xml_path_text(
+    const struct _xmlNode *n, const char *path, char *buf, size_t size);
+
+/*
+ * An attribute by local name (no namespace needed) into buf: its length,
+ * or -1 when missing or too long.
+ */
+int adapter_xml_attr(
+    const struct _xmlNode *n, const char *local, char *buf, size_t size);
+/*
+ * The local part of the element's xsi:type ("prk:ParkingSiteStatus" →
+ * "ParkingSiteStatus") into buf, or -1 when it has none.
+ */
+int adapter_xml_type(const struct _xmlNode *n, char *buf, size_t size);
+
+/*
+ * Every element named local under (and including) from, in document order,
+ * whose namespace URI starts with ns (NULL: any), at most max; depth is
+ * bounded by libxml2's own limit.  *out is a malloc'd array (the caller
+ * frees it, or hands it to adapter_walk_nodes); returns the count, or -1
+ * when there are more than max (*out is then NULL).
+ */
+long adapter_xml_collect(struct _xmlNode *from, const char *local,
+    const char *ns, size_t max, struct _xmlNode ***out);
+
+/* The document's root element, or NULL. */
+struct _xmlNode *adapter_xml_root(struct _xmlDoc *doc);
+
+#endif
