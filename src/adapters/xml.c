@@ -7,8 +7,16 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
+#include "park.h"
+#include "util.h"
+
+#define ADAPTER_XML_COUNT_MAX 2147483647
+#define ADAPTER_XML_WORD_LEN  64   /* longest count or time text read */
+#define ADAPTER_XML_LANG_LEN  16   /* longest lang attribute */
+#define ADAPTER_XML_VALUE_LEN 1024 /* longest name read before cutting */
 
 int
 adapter_xml_is(const xmlNode *n, const char *local)
@@ -157,41 +165,158 @@ adapter_xml_type(const xmlNode *n, char *buf, size_t size)
 	return adapter_xml_trimmed(colon != NULL ? colon + 1 : t, buf, size);
 }
 
+/*
+ * The node after n in an iterative pre-order walk of from's subtree (no
+ * recursion on hostile depth), or NULL at the end.
+ */
+static xmlNode *
+adapter_xml_step(const xmlNode *from, xmlNode *n)
+{
+	if (n->children != NULL && n->type == XML_ELEMENT_NODE)
+		return n->children;
+	while (n != NULL && n != from && n->next == NULL)
+		n = n->parent;
+	if (n == NULL || n == from)
+		return NULL;
+	return n->next;
+}
+
 long
 adapter_xml_collect(xmlNode *from, const char *local, const char *ns,
     size_t max, xmlNode ***out)
 {
-	xmlNode **v = NULL, *n = from;
+	xmlNode **v = NULL, *n;
 	size_t cnt = 0, cap = 0;
 
 	*out = NULL;
-	/* Iterative pre-order walk: no recursion on hostile depth. */
-	while (n != NULL) {
-		if (adapter_xml_is(n, local) && adapter_xml_ns(n, ns)) {
-			if (cnt == max) {
-				free(v);
-				return -1;
-			}
-			if (cnt == cap) {
-				cap = cap ? cap * 2 : 16;
-				v = reallocarray(v, cap, sizeof(*v));
-				if (v == NULL)
-					log_fatal("out of memory");
-			}
-			v[cnt++] = n;
-		}
-		if (n->children != NULL && n->type == XML_ELEMENT_NODE) {
-			n = n->children;
+	for (n = from; n != NULL; n = adapter_xml_step(from, n)) {
+		if (!adapter_xml_is(n, local) || !adapter_xml_ns(n, ns))
 			continue;
+		if (cnt == max) {
+			free(v);
+			return -1;
 		}
-		while (n != NULL && n != from && n->next == NULL)
-			n = n->parent;
-		if (n == NULL || n == from)
-			break;
-		n = n->next;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = reallocarray(v, cap, sizeof(*v));
+			if (v == NULL)
+				log_fatal("out of memory");
+		}
+		v[cnt++] = n;
 	}
 	*out = v;
 	return (long)cnt;
+}
+
+xmlNode *
+adapter_xml_find_type(xmlNode *from, const char *type, const char *ns)
+{
+	char t[128];
+
+	for (xmlNode *n = from; n != NULL; n = adapter_xml_step(from, n)) {
+		if (n->type != XML_ELEMENT_NODE || !adapter_xml_ns(n, ns) ||
+		    adapter_xml_type(n, t, sizeof(t)) < 0)
+			continue;
+		if (strcmp(t, type) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+int64_t
+adapter_xml_count(const xmlNode *n)
+{
+	char buf[ADAPTER_XML_WORD_LEN];
+	int64_t v = 0;
+	int len = adapter_xml_text(n, buf, sizeof(buf)), i = 0;
+
+	if (len <= 0)
+		return PARK_NO_COUNT;
+	if (buf[0] == '+')
+		i++;
+	if (i == len)
+		return PARK_NO_COUNT;
+	for (; i < len && buf[i] != '.'; i++) {
+		if (buf[i] < '0' || buf[i] > '9')
+			return PARK_NO_COUNT;
+		v = v * 10 + (buf[i] - '0');
+		if (v > ADAPTER_XML_COUNT_MAX)
+			return PARK_NO_COUNT;
+	}
+	if (i < len) {
+		/* "12." and ".5" are no counts; "12.0" is 12. */
+		if (i == 0 || buf[i - 1] < '0' || buf[i - 1] > '9' ||
+		    i + 1 == len)
+			return PARK_NO_COUNT;
+		for (i++; i < len; i++)
+			if (buf[i] != '0')
+				return PARK_NO_COUNT;
+	}
+	return v;
+}
+
+int64_t
+adapter_xml_when(const xmlNode *n, const char *tz)
+{
+	char buf[ADAPTER_XML_WORD_LEN];
+	int64_t t;
+
+	if (n == NULL)
+		return PARK_NO_TIME;
+	if (adapter_xml_text(n, buf, sizeof(buf)) < 0) {
+		/* An empty element says nothing; an overlong one is bad. */
+		xmlChar *c = xmlNodeGetContent(n);
+		int empty = c == NULL || c[strspn((char *)c, " \t\r\n")] == 0;
+
+		xmlFree(c);
+		return empty ? PARK_NO_TIME : PARK_BAD_TIME;
+	}
+	if (util_parse_iso8601_tz(buf, tz, &t) != 0 || t <= 0)
+		return PARK_BAD_TIME;
+	return t;
+}
+
+/* lang equals want, or is want followed by '-' ("de-CH" for "de"). */
+static int
+adapter_xml_lang_is(const char *lang, const char *want)
+{
+	size_t n = strlen(want);
+
+	return n > 0 && strncasecmp(lang, want, n) == 0 &&
+	    (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_');
+}
+
+int
+adapter_xml_lang_text(
+    const xmlNode *n, const char *lang, char *buf, size_t size)
+{
+	char text[ADAPTER_XML_VALUE_LEN], l[ADAPTER_XML_LANG_LEN];
+	const xmlNode *values = adapter_xml_child(n, "values"), *pick = NULL;
+	const xmlNode *first = NULL;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (size == 0)
+		return -1;
+	for (const xmlNode *v = adapter_xml_child(values, "value"); v != NULL;
+	     v = adapter_xml_next(v, "value")) {
+		if (adapter_xml_text(v, text, sizeof(text)) < 0)
+			continue;
+		if (first == NULL)
+			first = v;
+		if (lang != NULL &&
+		    adapter_xml_attr(v, "lang", l, sizeof(l)) > 0 &&
+		    adapter_xml_lang_is(l, lang)) {
+			pick = v;
+			break;
+		}
+	}
+	if (pick == NULL)
+		pick = first;
+	if (pick == NULL || adapter_xml_text(pick, text, sizeof(text)) < 0)
+		return -1;
+	park_name_normalise(text, strlen(text), buf, size);
+	return buf[0] != '\0' ? (int)strlen(buf) : -1;
 }
 
 xmlNode *

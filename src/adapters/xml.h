@@ -60,6 +60,39 @@ int adapter_xml_type(const struct _xmlNode *n, char *buf, size_t size);
 long adapter_xml_collect(struct _xmlNode *from, const char *local,
     const char *ns, size_t max, struct _xmlNode ***out);
 
+/*
+ * The first element in document order under (and including) from whose
+ * xsi:type has the local part type and whose namespace URI starts with ns
+ * (NULL: any); NULL when there is none.  Iterative, like collect.
+ */
+struct _xmlNode *adapter_xml_find_type(
+    struct _xmlNode *from, const char *type, const char *ns);
+
+/*
+ * A count in the text of n: ASCII digits (an integral decimal such as
+ * "12.0" too, as park_json_count takes 12.0), trimmed, 0..2147483647.
+ * Anything else, a negative count included (DATEX -1 = "no count"), is
+ * -1 (PARK_NO_COUNT).
+ */
+int64_t adapter_xml_count(const struct _xmlNode *n);
+
+/*
+ * A time in the text of n for the display rules, as park_json_when:
+ * PARK_NO_TIME when n is NULL or empty, PARK_BAD_TIME when the text is not
+ * an ISO 8601 time (fractions of any length, Z or an offset; zone-less
+ * times in zone tz) or is at or before the 1970 epoch.
+ */
+int64_t adapter_xml_when(const struct _xmlNode *n, const char *tz);
+
+/*
+ * A DATEX multilingual string (MultilingualString: values/value @lang)
+ * under n into buf, normalised by rule 10: the value in language lang
+ * (compared without case; "de" also takes "de-CH"), else the first value
+ * with text.  Its length, or -1 when there is none.
+ */
+int adapter_xml_lang_text(
+    const struct _xmlNode *n, const char *lang, char *buf, size_t size);
+
 /* The document's root element, or NULL. */
 struct _xmlNode *adapter_xml_root(struct _xmlDoc *doc);
 
