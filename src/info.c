@@ -219,14 +219,26 @@ info_situations_merge(struct park_doc *d)
 
 /* ---- departures ---- */
 
-int
-info_departure_shown(const struct info_item *it, int64_t now_ms)
+/* Scheduled time plus max(delay, 0) minutes: the last moment shown. */
+static int64_t
+info_departure_until(const struct info_item *it)
 {
 	int64_t late = it->delay_min != INFO_NO_DELAY && it->delay_min > 0 ?
 	    (int64_t)it->delay_min * 60000 :
-	    0;
+	    0,
+		until;
 
-	return it->time_ms + late >= now_ms;
+	if (__builtin_add_overflow(it->time_ms, late, &until))
+		return INT64_MAX;
+	return until;
+}
+
+int
+info_departure_shown(const struct info_item *it, int64_t now_ms)
+{
+	if (it->time_ms == PARK_NO_TIME)
+		return 0;
+	return info_departure_until(it) >= now_ms;
 }
 
 void
@@ -271,17 +283,24 @@ info_departures_sort(struct park_doc *d)
 		d->info[i].version = (double)i;
 	qsort(d->info, d->ninfo, sizeof(*d->info), info_by_time);
 	for (size_t i = 0; i < d->ninfo; i++) {
-		size_t j;
+		struct info_item *dup = NULL;
 
 		d->info[i].version = 0;
-		/* Sorted: a duplicate is among the kept ones of its minute. */
-		for (j = n;
+		/* Sorted: a duplicate is among the kept ones of its time. */
+		for (size_t j = n;
 		     j > 0 && d->info[j - 1].time_ms == d->info[i].time_ms; j--)
 			if (strcmp(d->info[j - 1].line, d->info[i].line) == 0 &&
-			    strcmp(d->info[j - 1].text, d->info[i].text) == 0)
+			    strcmp(d->info[j - 1].text, d->info[i].text) == 0) {
+				dup = &d->info[j - 1];
 				break;
-		if (j > 0 && d->info[j - 1].time_ms == d->info[i].time_ms)
+			}
+		if (dup != NULL) {
+			/* The one shown longest takes the first one's place. */
+			if (info_departure_until(&d->info[i]) >
+			    info_departure_until(dup))
+				*dup = d->info[i];
 			continue;
+		}
 		if (n != i)
 			d->info[n] = d->info[i];
 		n++;

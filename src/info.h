@@ -89,17 +89,26 @@ int info_travel(const struct info_item *it, const struct park_rules *r,
 void info_travel_text(const struct info_item *it, const struct park_rules *r,
     char *display, size_t dsize, char *delay, size_t lsize);
 
-/* Situation: 1 when the record is shown at now_ms. */
+/*
+ * Situation: 1 when the record is shown at now_ms.  By validity: NONE
+ * (no validity element) and ACTIVE are shown, SUSPENDED never; BY_TIME
+ * (any other status, or none given beside a time specification) is shown
+ * when its start is at or before now and it has no end or now is before
+ * the end.  A start that is missing or unreadable (PARK_BAD_TIME), or an
+ * unreadable end, never shows a BY_TIME record.
+ */
 int info_situation_shown(const struct info_item *it, int64_t now_ms);
 /*
- * Severity rank for ordering and colour: highest 6 ... lowest 1, none and
- * unknown or anything else 0.
+ * Severity rank for ordering and colour, from the DATEX II severity words
+ * (case aside): highest 5, high 4, medium 3, low 2, lowest 1; "none",
+ * "unknown", "" and anything else 0.
  */
 int info_severity_rank(const char *severity);
 
 /*
  * Departure: 1 while shown at now_ms (rule S3: dropped once scheduled time
- * plus max(delay, 0) minutes is before now).
+ * plus max(delay, 0) minutes is before now; at exactly now it is shown).
+ * A record without a time (PARK_NO_TIME) is never shown.
  */
 int info_departure_shown(const struct info_item *it, int64_t now_ms);
 /* "12:04" in the process's local zone; "+3" or "" for the delay. */
@@ -109,8 +118,12 @@ void info_departure_delay(const struct info_item *it, char *buf, size_t size);
 /*
  * Document-level rules run once all records are mapped: situations keep
  * one record per id (highest version as a number, then the later version
- * time, then the first), departures are sorted by scheduled time (stable)
- * and exact duplicates in line, destination and time dropped (S1, S7).
+ * time, then the first), in the place of the id's first occurrence;
+ * departures are sorted by scheduled time (stable: document order among
+ * equal times, S1) and entries identical in line, destination and
+ * scheduled time are kept once (S7).  Of such duplicates the one shown
+ * longest stays (the largest max(delay, 0); on a tie the first), so that
+ * one of them is shown as long as any of them would be (S3).
  */
 void info_doc_finish(struct park_doc *d);
 
