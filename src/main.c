@@ -181,6 +181,17 @@ source_message(void *ctx, const char *zone, int w, int h, int64_t now_ms)
 	    NULL;
 }
 
+static size_t
+source_ticker(void *ctx, const char *zone, int64_t now_ms,
+    struct render_ticker_msg *out, size_t max)
+{
+	struct app *a = ctx;
+
+	return a->messages != NULL ?
+	    messages_ticker(a->messages, zone, now_ms, out, max) :
+	    0;
+}
+
 static int
 board_read_allowed(void *ctx, const char *authorization)
 {
@@ -890,6 +901,7 @@ main(int argc, char **argv)
 	a.sigfd = -1;
 	a.src.doc = source_doc;
 	a.src.message = source_message;
+	a.src.ticker = source_ticker;
 	a.src.ctx = &a;
 	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
 		return main_inspect(argc - 1, argv + 1);
