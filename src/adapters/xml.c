@@ -181,16 +181,29 @@ adapter_xml_step(const xmlNode *from, xmlNode *n)
 	return n->next;
 }
 
-long
-adapter_xml_collect(xmlNode *from, const char *local, const char *ns,
-    size_t max, xmlNode ***out)
+/* n is an element of namespace ns whose xsi:type has the local part type. */
+static int
+adapter_xml_has_type(const xmlNode *n, const char *type, const char *ns)
+{
+	char t[128];
+
+	return n->type == XML_ELEMENT_NODE && adapter_xml_ns(n, ns) &&
+	    adapter_xml_type(n, t, sizeof(t)) >= 0 && strcmp(t, type) == 0;
+}
+
+/* Elements under from named local (or typed type, when local is NULL). */
+static long
+adapter_xml_gather(xmlNode *from, const char *local, const char *type,
+    const char *ns, size_t max, xmlNode ***out)
 {
 	xmlNode **v = NULL, *n;
 	size_t cnt = 0, cap = 0;
 
 	*out = NULL;
 	for (n = from; n != NULL; n = adapter_xml_step(from, n)) {
-		if (!adapter_xml_is(n, local) || !adapter_xml_ns(n, ns))
+		if (local != NULL ?
+			!adapter_xml_is(n, local) || !adapter_xml_ns(n, ns) :
+			!adapter_xml_has_type(n, type, ns))
 			continue;
 		if (cnt == max) {
 			free(v);
@@ -208,18 +221,35 @@ adapter_xml_collect(xmlNode *from, const char *local, const char *ns,
 	return (long)cnt;
 }
 
+long
+adapter_xml_collect(xmlNode *from, const char *local, const char *ns,
+    size_t max, xmlNode ***out)
+{
+	return adapter_xml_gather(from, local, NULL, ns, max, out);
+}
+
+long
+adapter_xml_collect_type(
+    xmlNode *from, const char *type, const char *ns, size_t max, xmlNode ***out)
+{
+	return adapter_xml_gather(from, NULL, type, ns, max, out);
+}
+
+xmlNode *
+adapter_xml_find(xmlNode *from, const char *local, const char *ns)
+{
+	for (xmlNode *n = from; n != NULL; n = adapter_xml_step(from, n))
+		if (adapter_xml_is(n, local) && adapter_xml_ns(n, ns))
+			return n;
+	return NULL;
+}
+
 xmlNode *
 adapter_xml_find_type(xmlNode *from, const char *type, const char *ns)
 {
-	char t[128];
-
-	for (xmlNode *n = from; n != NULL; n = adapter_xml_step(from, n)) {
-		if (n->type != XML_ELEMENT_NODE || !adapter_xml_ns(n, ns) ||
-		    adapter_xml_type(n, t, sizeof(t)) < 0)
-			continue;
-		if (strcmp(t, type) == 0)
+	for (xmlNode *n = from; n != NULL; n = adapter_xml_step(from, n))
+		if (adapter_xml_has_type(n, type, ns))
 			return n;
-	}
 	return NULL;
 }
 

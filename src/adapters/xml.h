@@ -61,6 +61,13 @@ long adapter_xml_collect(struct _xmlNode *from, const char *local,
     const char *ns, size_t max, struct _xmlNode ***out);
 
 /*
+ * The first element in document order under (and including) from named
+ * local whose namespace URI starts with ns (NULL: any); NULL if none.
+ */
+struct _xmlNode *adapter_xml_find(
+    struct _xmlNode *from, const char *local, const char *ns);
+
+/*
  * The first element in document order under (and including) from whose
  * xsi:type has the local part type and whose namespace URI starts with ns
  * (NULL: any); NULL when there is none.  Iterative, like collect.
@@ -92,6 +99,13 @@ int64_t adapter_xml_when(const struct _xmlNode *n, const char *tz);
  */
 int adapter_xml_lang_text(
     const struct _xmlNode *n, const char *lang, char *buf, size_t size);
+
+/*
+ * The same as adapter_xml_collect for the elements (of any name) whose
+ * xsi:type has the local part type.
+ */
+long adapter_xml_collect_type(struct _xmlNode *from, const char *type,
+    const char *ns, size_t max, struct _xmlNode ***out);
 
 /* The document's root element, or NULL. */
 struct _xmlNode *adapter_xml_root(struct _xmlDoc *doc);
