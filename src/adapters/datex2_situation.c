@@ -430,8 +430,8 @@ sit_what(const xmlNode *rec, enum sit_lang l, char *buf, size_t size)
 		snprintf(buf, size, "%s", sit_what_words[what][l]);
 }
 
-/* ROAD [DIRECTION], or "". */
-static void
+/* ROAD [DIRECTION], or "": 1 when it starts with a road, else 0. */
+static int
 sit_where(
     xmlNode *rec, const char *lang, enum sit_lang l, char *buf, size_t size)
 {
@@ -461,6 +461,7 @@ sit_where(
 		    sit_towards[l], dir);
 	else
 		snprintf(buf, size, "%s", road);
+	return road[0] != '\0';
 }
 
 static void
@@ -472,8 +473,9 @@ sit_line(xmlNode *rec, const struct info_item *it, const char *lang, char *buf,
 	char line[SIT_LINE_LEN];
 	time_t t;
 	struct tm tm;
+	int road_first;
 
-	sit_where(rec, lang, l, where, sizeof(where));
+	road_first = sit_where(rec, lang, l, where, sizeof(where));
 	sit_what(rec, l, what, sizeof(what));
 	until[0] = '\0';
 	if (it->end_ms != PARK_NO_TIME && it->end_ms != PARK_BAD_TIME) {
@@ -483,10 +485,14 @@ sit_line(xmlNode *rec, const struct info_item *it, const char *lang, char *buf,
 			    ", %s %02d.%02d. %02d:%02d", sit_until[l],
 			    tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
 	}
-	if (where[0] == '\0' && what[0] >= 'a' && what[0] <= 'z')
-		what[0] = (char)(what[0] - 'a' + 'A');
 	snprintf(line, sizeof(line), "%s%s%s%s", where, where[0] ? ": " : "",
 	    what, until);
+	/*
+	 * A line that starts with our own wording starts with a capital
+	 * ("Direction ouest", "Bouchon"); a road name stays as written.
+	 */
+	if (road_first == 0 && line[0] >= 'a' && line[0] <= 'z')
+		line[0] = (char)(line[0] - 'a' + 'A');
 	park_name_normalise(line, strlen(line), buf, size);
 }
 
