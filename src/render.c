@@ -1081,9 +1081,10 @@ render_ticks(struct render_pass *p, const struct layout_widget *w,
 
 /*
  * The ticker: its items in one line with the separator between them.
- * When they fit they stand still; otherwise the line enters from the
- * right and runs left at scroll_speed, repeating seamlessly (the
- * separator also follows the last item).  The position is a pure
+ * When they fit they stand still; otherwise the line starts with its
+ * first (most important) item at the left edge and runs left at
+ * scroll_speed, repeating seamlessly (the separator also follows the
+ * last item).  The position is a pure
  * function of the animation time, so the next whole-pixel step is the
  * next change.
  */
@@ -1147,10 +1148,10 @@ render_ticker(struct render_pass *p, const struct layout_widget *w, int x,
 		int64_t next = ((moved + 1) * 1000 + w->scroll_speed - 1) /
 			w->scroll_speed -
 		    p->anim_ms;
-		int64_t start = x + ww - moved % period;
+		int64_t start = x - moved % period;
 
 		p->next = render_min(p->next, next < 1 ? 1 : next);
-		for (int64_t cx0 = start; cx0 + period > x; cx0 -= period) {
+		for (int64_t cx0 = start; cx0 < x + ww; cx0 += period) {
 			int64_t cx = cx0;
 			for (size_t i = 0; i < n && cx < x + ww; i++) {
 				int iw = render_text_width(
