@@ -93,10 +93,13 @@ messages_zone_size(const struct cfg *c, const char *zone, int *w, int *h)
 	}
 	for (size_t i = 0; i < c->layout->regions.n; i++) {
 		if (strcmp(r[i].zone, zone) == 0) {
-			/* A ticker runs a message on one line, scrolling. */
-			*w = layout_region_has_ticker(&r[i]) ? MULTI_DIM_MAX :
-							       r[i].w;
-			*h = r[i].h;
+			/*
+			 * A ticker runs a message's text on one line,
+			 * scrolling: any length, lines and pages joined.
+			 */
+			int t = layout_region_has_ticker(&r[i]);
+			*w = t ? MULTI_DIM_MAX : r[i].w;
+			*h = t ? MULTI_DIM_MAX : r[i].h;
 			return 0;
 		}
 	}

@@ -47,9 +47,10 @@ const struct render_message *messages_for_zone(
 /*
  * The render_source ticker callback (ctx = struct messages *): the
  * messages of zone at now_ms as plain text, best first.  A zone whose
- * region holds a ticker lays its messages out on one line as wide as
- * MULTI allows (MULTI_DIM_MAX), so a message longer than the region is
- * accepted: the ticker scrolls it.
+ * region holds a ticker lays its messages out as large as MULTI allows
+ * (MULTI_DIM_MAX a side), so a message longer than the region, or of
+ * several lines or pages, is accepted: the ticker runs its text on one
+ * line, the lines and pages joined by spaces.
  */
 size_t messages_ticker(void *ctx, const char *zone, int64_t now_ms,
     struct render_ticker_msg *out, size_t max);
