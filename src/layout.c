@@ -166,8 +166,8 @@ static const struct schema_field layout_widget_schema[] = {
 	    "needed)" },
 	{ "scroll_gap", SCHEMA_INT, W(scroll_gap), 0, LAYOUT_MAX_SIZE, "32", 0,
 	    NULL, NULL, 0,
-	    "overflow scroll: pixels between repeats; ticker: at least this "
-	    "much space around the separator" },
+	    "overflow scroll: pixels between repeats; ticker: blank pixels "
+	    "around the separator (half on each side)" },
 	{ "delay_colors", SCHEMA_OBJECT, W(delay_colors), 0, 0, NULL, 0, NULL,
 	    layout_delay_colors_schema, 0,
 	    "travel, departures: colours by delay" },
