@@ -279,6 +279,9 @@ info_departures_sort(struct park_doc *d)
 {
 	size_t n = 0;
 
+	/* qsort must not see the NULL array of an empty document. */
+	if (d->ninfo == 0)
+		return;
 	for (size_t i = 0; i < d->ninfo; i++)
 		d->info[i].version = (double)i;
 	qsort(d->info, d->ninfo, sizeof(*d->info), info_by_time);

@@ -458,6 +458,26 @@ test_info_departures_of_one_time_keep_document_order(void **state)
 	park_doc_fini(&d);
 }
 
+/* An empty document of each kind (qsort of a NULL array is undefined). */
+static void
+test_info_doc_finish_takes_empty_documents(void **state)
+{
+	static const int kinds[] = { INFO_KIND_PARK, INFO_KIND_TRAVEL,
+		INFO_KIND_SITUATION, INFO_KIND_DEPARTURE };
+
+	(void)state;
+	for (size_t i = 0; i < N(kinds); i++) {
+		struct park_doc d;
+
+		park_doc_init(&d);
+		d.kind = kinds[i];
+		assert_null(d.info);
+		info_doc_finish(&d);
+		assert_int_equal(d.ninfo, 0);
+		park_doc_fini(&d);
+	}
+}
+
 static void
 test_info_add_refuses_more_than_the_cap(void **state)
 {
@@ -504,6 +524,7 @@ main(void)
 		    test_info_departures_sorted_stably_and_deduplicated),
 		cmocka_unit_test(
 		    test_info_departures_of_one_time_keep_document_order),
+		cmocka_unit_test(test_info_doc_finish_takes_empty_documents),
 		cmocka_unit_test(test_info_add_refuses_more_than_the_cap),
 	};
 
