@@ -285,10 +285,10 @@ datex_walk_records(struct adapter_walk *w, xmlNode *pub)
 		return -1;
 	}
 	if (nb > 0) {
-		a = reallocarray(a, (size_t)(na + nb), sizeof(*a));
+		a = reallocarray(a, (size_t)(na + nb), sizeof(xmlNode *));
 		if (a == NULL)
 			log_fatal("out of memory");
-		memcpy(a + na, b, (size_t)nb * sizeof(*a));
+		memcpy(a + na, b, (size_t)nb * sizeof(xmlNode *));
 	}
 	free(b);
 	adapter_walk_nodes(w, a, (size_t)(na + nb), datex_status_one);

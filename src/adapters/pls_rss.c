@@ -219,7 +219,7 @@ adapter_pls_rss(
 		}
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 16;
-			v = reallocarray(v, cap, sizeof(*v));
+			v = reallocarray(v, cap, sizeof(xmlNode *));
 			if (v == NULL)
 				log_fatal("out of memory");
 		}

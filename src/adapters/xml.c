@@ -211,7 +211,7 @@ adapter_xml_gather(xmlNode *from, const char *local, const char *type,
 		}
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 16;
-			v = reallocarray(v, cap, sizeof(*v));
+			v = reallocarray(v, cap, sizeof(xmlNode *));
 			if (v == NULL)
 				log_fatal("out of memory");
 		}
