@@ -606,6 +606,51 @@ test_feed_renamed_in_a_new_table(void **state)
 	trun_free(&t);
 }
 
+/*
+ * Phase 0: named: reload with an equal configuration (a new copy, as
+ * SIGHUP builds one), remove the table file and fetch all.  Phase 1: the
+ * status document, mapped again while the table fetch fails, still has
+ * the names: the reload kept the table.
+ */
+static struct cfg_feed reload_cf;
+static struct cfg reload_cfg;
+
+static int
+step_reload_keeps_table(struct trun *t, const struct feed_stats *st)
+{
+	char path[600];
+
+	if (t->phase == 0) {
+		if (!step_until_named(t, st))
+			return 0;
+		reload_cf = t->cf;
+		reload_cfg = t->cfg;
+		reload_cfg.feeds.v = &reload_cf;
+		feeds_apply(t->feeds, &reload_cfg);
+		memset(&t->cf, 0, sizeof(t->cf)); /* the old one is gone */
+		snprintf(path, sizeof(path), "%s/table.xml", t->dir);
+		assert_int_equal(unlink(path), 0);
+		feeds_fetch_all(t->feeds);
+		trun_next(t, st);
+		return 0;
+	}
+	return st->fetches > t->phase_fetches;
+}
+
+static void
+test_feed_reload_keeps_the_table(void **state)
+{
+	struct trun t = { .dir = fixture_dir(),
+		.step = step_reload_keeps_table };
+
+	(void)state;
+	write_table(t.dir, "Bahnhof");
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 3600);
+	assert_string_equal(trun_name(&t, "P1"), "Bahnhof");
+	assert_int_equal(trun_doc(&t)->n, 2);
+	trun_free(&t);
+}
+
 /* ---- travel times ---- */
 
 /* A travel-time document measured age_s ago; its stats once fetched. */
@@ -679,6 +724,7 @@ main(void)
 		cmocka_unit_test(test_feed_keeps_the_last_good_table),
 		cmocka_unit_test(test_feed_same_table_again_does_not_refetch),
 		cmocka_unit_test(test_feed_renamed_in_a_new_table),
+		cmocka_unit_test(test_feed_reload_keeps_the_table),
 		cmocka_unit_test(
 		    test_feed_travel_times_are_fresh_by_their_records),
 	};
