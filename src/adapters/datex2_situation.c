@@ -276,7 +276,10 @@ sit_lang_text(const xmlNode *n, const char *lang, char *buf, size_t size)
 	return -1;
 }
 
-/* An ISO 8601 time: PARK_NO_TIME when n is absent or empty, else as park. */
+/*
+ * An ISO 8601 time (zone-less ones in tz): PARK_NO_TIME when n is absent,
+ * PARK_BAD_TIME when it is empty, unreadable or not after the 1970 epoch.
+ */
 static int64_t
 sit_time(const xmlNode *n, const char *tz)
 {
