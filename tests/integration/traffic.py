@@ -30,6 +30,7 @@ sys.path.insert(0, HERE)
 import run as h  # noqa: E402  (the harness of the other integration tests)
 import feeds as fd  # noqa: E402  (the feed server)
 import api  # noqa: E402  (tokens, the API client)
+import monitor as mon  # noqa: E402  (Prometheus samples)
 from run import Fail, check  # noqa: E402
 
 TRAVEL = "/datex2-traveltime"
@@ -308,6 +309,45 @@ def test_traffic_stopped_feeds_turn_to_nodata_on_time(c):
                and shows(a.display())["board"][0][1] != "nodata"
                and shows(a.display())["ticker"][0][1] != "nodata",
                timeout=8, what="data again after the feeds recovered")
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+
+@case
+def test_traffic_ticker_draws_frames_only_while_it_moves(c):
+    # A ticker whose items do not fit scrolls at 40 px/s, which wants a
+    # frame every 25 ms: display.fps (10) caps it.  Once there is nothing
+    # to scroll (the feed failed and turned stale: "keine Daten" stands
+    # still) no frames are drawn at all.
+    srv = fd.FeedServer(c)
+    freeze(srv, SITUATION)
+    c.write("layout.json", h.layout(192, 8, [h.region(
+        "ticker", 0, 0, 192, 8, [dict(
+            type="ticker", feed="sit", font="t", scroll_speed=40,
+            nodata_text=NODATA)])]))
+    conf = api.api_conf(c, w=192, h_=8, display={"fps": 10},
+                        feeds=[fd.feed(srv.url(SITUATION), id="sit",
+                                       format="datex2-situation",
+                                       stale_after_s=2)])
+    d, a = api.start_api(c, conf)
+    h.wait_for(lambda: len(shows(a.display())["ticker"]) >= 3, timeout=8,
+               what="situations in the ticker")
+
+    def frames():
+        return mon.sample(a.metrics(), "tafel_frames_total")
+    f0, t0 = frames(), time.monotonic()
+    time.sleep(2)
+    f1, t1 = frames(), time.monotonic()
+    rate = (f1 - f0) / (t1 - t0)
+    check(5 <= rate <= 11, "%.1f frames/s while scrolling, want about 10"
+          % rate)
+    srv.control("500", path=SITUATION)
+    h.wait_for(lambda: shows(a.display())["ticker"] == [(NODATA, "nodata")],
+               timeout=6, what="the ticker showing no data")
+    time.sleep(0.3)
+    f0 = frames()
+    time.sleep(2)
+    f1 = frames()
+    check(f1 - f0 <= 1, "%d frames in 2 s with nothing moving" % (f1 - f0))
     check(d.stop() == 0, "SIGTERM: exit code not 0")
 
 
