@@ -659,6 +659,44 @@ render_park(struct render_pass *p, const struct layout_widget *w, int x, int y,
 	    p, w, render_park_label(it, w->label, w->item), &v, x, y, ww, wh);
 }
 
+/* Row height of w's rows: row_h, else its font's height; 0 if unknown. */
+static int
+render_row_height(struct render_pass *p, const struct layout_widget *w)
+{
+	IDirectFBFont *font = render_font(p->r, w->font);
+	int asc = 0, desc = 0;
+
+	if (w->row_h > 0)
+		return w->row_h;
+	if (font == NULL)
+		return 0;
+	font->GetAscender(font, &asc);
+	font->GetDescender(font, &desc);
+	return asc - desc;
+}
+
+/*
+ * The rows of n that the current page shows, [*first, *first + *rows),
+ * pages of wh / rh rows turning every page_ms; folds the page change into
+ * p.  0 when there is nothing to draw.
+ */
+static int
+render_page_rows(struct render_pass *p, const struct layout_widget *w, size_t n,
+    int wh, int rh, size_t *first, size_t *rows)
+{
+	size_t pages;
+
+	if (rh <= 0 || n == 0)
+		return 0;
+	*rows = (size_t)(wh / rh > 0 ? wh / rh : 1);
+	pages = (n + *rows - 1) / *rows;
+	*first = (size_t)((p->anim_ms / w->page_ms) % (int64_t)pages) * *rows;
+	if (pages > 1)
+		p->next =
+		    render_min(p->next, w->page_ms - p->anim_ms % w->page_ms);
+	return 1;
+}
+
 static void
 render_park_list(struct render_pass *p, const struct layout_widget *w, int x,
     int y, int ww, int wh)
@@ -666,24 +704,12 @@ render_park_list(struct render_pass *p, const struct layout_widget *w, int x,
 	struct park_rules ru;
 	const struct park_doc *d = render_park_doc(p, w->feed, &ru);
 	const struct layout_park_ref *refs = w->items.v;
-	IDirectFBFont *font = render_font(p->r, w->font);
 	size_t n = w->items.n > 0 ? w->items.n : (d ? d->n : 0);
-	size_t rows, pages, first;
-	int rh = w->row_h, asc = 0, desc = 0;
+	size_t rows, first;
+	int rh = render_row_height(p, w);
 
-	if (rh == 0 && font != NULL) {
-		font->GetAscender(font, &asc);
-		font->GetDescender(font, &desc);
-		rh = asc - desc;
-	}
-	if (rh <= 0 || n == 0)
+	if (!render_page_rows(p, w, n, wh, rh, &first, &rows))
 		return;
-	rows = (size_t)(wh / rh > 0 ? wh / rh : 1);
-	pages = (n + rows - 1) / rows;
-	first = (size_t)((p->anim_ms / w->page_ms) % (int64_t)pages) * rows;
-	if (pages > 1)
-		p->next =
-		    render_min(p->next, w->page_ms - p->anim_ms % w->page_ms);
 	for (size_t i = first; i < n && i < first + rows; i++) {
 		const struct park_item *it;
 		const char *id, *label;
@@ -767,44 +793,6 @@ render_park_sum(struct render_pass *p, const struct layout_widget *w, int x,
 }
 
 /* ---- traffic: travel times, the ticker, departures ---- */
-
-/* Row height of w's rows: row_h, else its font's height; 0 if unknown. */
-static int
-render_row_height(struct render_pass *p, const struct layout_widget *w)
-{
-	IDirectFBFont *font = render_font(p->r, w->font);
-	int asc = 0, desc = 0;
-
-	if (w->row_h > 0)
-		return w->row_h;
-	if (font == NULL)
-		return 0;
-	font->GetAscender(font, &asc);
-	font->GetDescender(font, &desc);
-	return asc - desc;
-}
-
-/*
- * The rows of n that the current page shows, [*first, *first + *rows),
- * pages of wh / rh rows turning every page_ms; folds the page change into
- * p.  0 when there is nothing to draw.
- */
-static int
-render_page_rows(struct render_pass *p, const struct layout_widget *w, size_t n,
-    int wh, int rh, size_t *first, size_t *rows)
-{
-	size_t pages;
-
-	if (rh <= 0 || n == 0)
-		return 0;
-	*rows = (size_t)(wh / rh > 0 ? wh / rh : 1);
-	pages = (n + *rows - 1) / *rows;
-	*first = (size_t)((p->anim_ms / w->page_ms) % (int64_t)pages) * *rows;
-	if (pages > 1)
-		p->next =
-		    render_min(p->next, w->page_ms - p->anim_ms % w->page_ms);
-	return 1;
-}
 
 /* Draw text with its top-left at x, y in argb (nothing in a readout). */
 static void
