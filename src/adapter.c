@@ -605,6 +605,15 @@ adapter_xml_feed(struct adapter_reader *r, const char *data, size_t len,
 		adapter_xml_error(r, err, errlen);
 		return -1;
 	}
+	/*
+	 * An undeclared prefix (par:x without xmlns:par) only clears
+	 * nsWellFormed; its elements would be in no namespace and every
+	 * record silently ignored, so the document is refused.
+	 */
+	if (!r->xctx->nsWellFormed) {
+		adapter_xml_error(r, err, errlen);
+		return -1;
+	}
 	return 0;
 }
 

@@ -402,6 +402,21 @@ cfg_check_feeds(struct cfg *c, const char *path, struct util_errs *errs)
 			    "http:// or https:// URL",
 			    path, i, f[i].url);
 		}
+		if (f[i].table_url[0] != '\0' &&
+		    strcmp(adapter_names[f[i].format], "datex2-parking") != 0)
+			util_errs_add(errs,
+			    "%s: feeds[%zu].table_url: only a datex2-parking "
+			    "feed has a table",
+			    path, i);
+		else if (f[i].table_url[0] != '\0' &&
+		    strncmp(f[i].table_url, "http://", 7) != 0 &&
+		    strncmp(f[i].table_url, "https://", 8) != 0 &&
+		    !(f[i].allow_file &&
+			strncmp(f[i].table_url, "file://", 7) == 0))
+			util_errs_add(errs,
+			    "%s: feeds[%zu].table_url: \"%.64s\" is not an "
+			    "http:// or https:// URL",
+			    path, i, f[i].table_url);
 		if (f[i].timezone[0] != '\0' && !cfg_timezone_ok(f[i].timezone))
 			util_errs_add(errs,
 			    "%s: feeds[%zu].timezone: unknown time "
