@@ -1717,6 +1717,49 @@ test_render_departures_without_data(void **state)
 	traffic_expect(&rec, empty);
 }
 
+/* A message callback that counts what it is asked (and has none). */
+static int zone_asked;
+
+static const struct render_message *
+traffic_zone_message(void *ctx, const char *zone, int w, int h, int64_t now)
+{
+	(void)ctx;
+	(void)w;
+	(void)h;
+	(void)now;
+	if (strcmp(zone, "ticker") == 0)
+		zone_asked++;
+	return NULL;
+}
+
+static void
+test_render_ticker_region_keeps_its_zone(void **state)
+{
+	struct render_source src = traffic_source;
+	struct util_errs errs;
+	struct layout *l;
+	struct render *r;
+	struct traffic_rec rec;
+
+	(void)state;
+	/* The ticker takes its zone's messages (src.ticker) among its items;
+	 * the region is never handed over to one. */
+	src.message = traffic_zone_message;
+	zone_asked = 0;
+	memset(&errs, 0, sizeof(errs));
+	memset(&rec, 0, sizeof(rec));
+	l = layout_load(GOLDEN_DIR "/layouts/ticker.json", "fonts", &errs);
+	assert_non_null(l);
+	r = render_new(display_dfb(disp), l, NULL, &errs);
+	assert_non_null(r);
+	render_readout(r, T0, 0, &src, traffic_rec_emit, &rec);
+	render_free(r);
+	layout_free(l);
+	assert_int_equal(zone_asked, 0);
+	assert_string_equal(
+	    rec.v[0], "ticker|Konzert KKL: P+R Allmend|message");
+}
+
 int
 main(void)
 {
@@ -1760,6 +1803,7 @@ main(void)
 		    test_render_ticker_orders_by_priority_and_severity),
 		cmocka_unit_test(test_render_ticker_scrolls_at_its_speed),
 		cmocka_unit_test(test_render_ticker_nothing_to_show),
+		cmocka_unit_test(test_render_ticker_region_keeps_its_zone),
 		cmocka_unit_test(
 		    test_render_departures_pages_and_drops_on_time),
 		cmocka_unit_test(test_render_departures_without_data),
