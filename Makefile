@@ -18,7 +18,7 @@ SANITIZE ?=
 VERSION := 0.1.0
 
 PKGS := directfb json-c libsystemd libpng libcurl libmicrohttpd freetype2 \
-	libgpiod
+	libgpiod libxml-2.0
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -77,19 +77,26 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(CORE_OBJS)
 		$$($(PKG_CONFIG) --libs cmocka)
 
 # The demo: headless DirectFB, the board's pixels in build/demo/board.png.
+# DEMO=parking (the default), traffic or departures picks the board.
+DEMO ?= parking
+DEMO_CONFIG = $(if $(filter parking,$(DEMO)),examples/demo.json,examples/$(DEMO).json)
 run:
+	@test -f $(DEMO_CONFIG) || { echo "make run: no demo \"$(DEMO)\" \
+	(DEMO=parking, traffic or departures)"; exit 1; }
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(B)/demo
-	@echo "tafel demo: the board is drawn by DirectFB (system=dummy);"
-	@echo "  open $(B)/demo/board.png to see it (rewritten every second),"
-	@echo "  $(B)/demo/board.json says what it shows as text;"
-	@echo "  live parking data comes from tools/feedserver.py (a simulated"
-	@echo "  Lucerne PLS feed on http://127.0.0.1:8765/pls-luzern);"
+	@echo "tafel demo ($(DEMO), $(DEMO_CONFIG)): the board is drawn by"
+	@echo "  DirectFB (system=dummy); open $(B)/demo/board.png to see it"
+	@echo "  (rewritten every second), $(B)/demo/board.json says what it"
+	@echo "  shows as text; live data comes from tools/feedserver.py on"
+	@echo "  http://127.0.0.1:8765/ (simulated Lucerne parking, DATEX II"
+	@echo "  travel times and traffic messages, a stationboard);"
 	@echo "  http://127.0.0.1:8080/ is a live preview (LED dots), /health,"
 	@echo "  /metrics, /snapshot.png and /api/v1/display are for monitoring;"
-	@echo "  Ctrl-C stops; edit examples/demo.json or the layout, then"
-	@echo "  'pkill -HUP -x tafeld' reloads them."
+	@echo "  Ctrl-C stops; edit $(DEMO_CONFIG) or the layout, then"
+	@echo "  'pkill -HUP -x tafeld' reloads them.  Other boards:"
+	@echo "  make run DEMO=traffic, make run DEMO=departures."
 	@python3 tools/feedserver.py --port 8765 --quiet \
 		>$(B)/demo/feedserver.log 2>&1 & srv=$$!; \
 	trap 'kill $$srv 2>/dev/null' EXIT INT TERM; \
@@ -97,7 +104,7 @@ run:
 		&& break; sleep 0.1; done; \
 	grep -q listening $(B)/demo/feedserver.log || { echo "feedserver \
 	did not start (port 8765 taken?): $(B)/demo/feedserver.log"; exit 1; }; \
-	$(B)/tafeld -c examples/demo.json
+	$(B)/tafeld -c $(DEMO_CONFIG)
 
 # Benchmarks print figures; they are not tests and assert nothing.
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
@@ -111,7 +118,9 @@ $(B)/bench/%.o: bench/%.c
 bench: $(BENCHES)
 	@set -e; for b in $(BENCHES); do echo "== $$b"; $$b; done
 
-# The README's picture of the demo board, rendered by tafeld itself.
+# The README's pictures of the demo boards, rendered by tafeld itself
+# (DEMO as for run: docs/demo-board.png, docs/demo-traffic.png, ...).
+DEMO_PICTURE = $(if $(filter parking,$(DEMO)),demo-board,demo-$(DEMO))
 demo-picture: $(B)/tafeld
 	@mkdir -p docs $(B)/demo
 	@python3 tools/feedserver.py --port 8765 --quiet \
@@ -119,10 +128,10 @@ demo-picture: $(B)/tafeld
 	trap 'kill $$srv 2>/dev/null' EXIT; \
 	for i in $$(seq 50); do grep -q listening $(B)/demo/feedserver.log \
 		&& break; sleep 0.1; done; \
-	$(B)/tafeld --once --snapshot $(B)/demo/demo-board.png \
-		-c examples/demo.json
-	python3 tools/ledview.py $(B)/demo/demo-board.png docs/demo-board.png \
-		--scale 5 --dots
+	$(B)/tafeld --once --snapshot $(B)/demo/$(DEMO_PICTURE).png \
+		-c $(DEMO_CONFIG)
+	python3 tools/ledview.py $(B)/demo/$(DEMO_PICTURE).png \
+		docs/$(DEMO_PICTURE).png --scale 5 --dots
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; timeout 300 $$t; done
@@ -130,6 +139,7 @@ unit: $(UNIT_BINS)
 integration: $(B)/tafeld $(B)/tafelctl
 	python3 tests/integration/run.py $(B)/tafeld
 	python3 tests/integration/feeds.py $(B)/tafeld
+	python3 tests/integration/traffic.py $(B)/tafeld
 	python3 tests/integration/monitor.py $(B)/tafeld
 	python3 tests/integration/api.py $(B)/tafeld
 	python3 tests/integration/preview.py $(B)/tafeld

@@ -89,7 +89,7 @@ static void
 run_pieces(size_t target, int rounds)
 {
 	const struct adapter *a = adapter_find("pls-luzern");
-	struct adapter_opts o = { NULL, NULL };
+	struct adapter_opts o = { NULL, NULL, NULL, NULL };
 	size_t len, items, off, n, pieces = 0;
 	char *doc = make_doc(target, &len, &items);
 	double best_feed = 1e9, best_step = 1e9, best_sum = 1e9;
@@ -172,7 +172,7 @@ static void
 run(size_t target, int rounds)
 {
 	const struct adapter *a = adapter_find("pls-luzern");
-	struct adapter_opts o = { NULL, NULL };
+	struct adapter_opts o = { NULL, NULL, NULL, NULL };
 	struct rusage before, after;
 	size_t len, items;
 	char *doc = make_doc(target, &len, &items);

@@ -16,6 +16,8 @@
 #include "adapter.h"
 
 #include <json.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include <strings.h>
 
 #include "adapters/common.h"
+#include "info.h"
 #include "log.h"
 #include "util.h"
 
@@ -43,12 +46,19 @@
 #define ADAPTER_RELEASE_DEPTH (2 * ADAPTER_MAX_DEPTH + 2)
 
 static const struct adapter adapter_table[] = {
-	{ "pls-luzern", adapter_pls_luzern },
-	{ "parkapi-v1", adapter_parkapi_v1 },
-	{ "parkapi-v2", adapter_parkapi_v2 },
-	{ "parkapi-v3", adapter_parkapi_v3 },
-	{ "opendatasoft", adapter_opendatasoft },
-	{ "geojson", adapter_geojson },
+	{ "pls-luzern", adapter_pls_luzern, NULL },
+	{ "parkapi-v1", adapter_parkapi_v1, NULL },
+	{ "parkapi-v2", adapter_parkapi_v2, NULL },
+	{ "parkapi-v3", adapter_parkapi_v3, NULL },
+	{ "opendatasoft", adapter_opendatasoft, NULL },
+	{ "geojson", adapter_geojson, NULL },
+	{ "datex2-parking", NULL, adapter_datex2_parking },
+	{ "datex2-parking-table", NULL, adapter_datex2_parking_table },
+	{ "datex2-light", adapter_datex2_light, NULL },
+	{ "datex2-traveltime", NULL, adapter_datex2_traveltime },
+	{ "datex2-situation", NULL, adapter_datex2_situation },
+	{ "pls-rss", NULL, adapter_pls_rss },
+	{ "stationboard", adapter_stationboard, NULL },
 };
 
 const char *const adapter_names[] = {
@@ -58,8 +68,21 @@ const char *const adapter_names[] = {
 	"parkapi-v3",
 	"opendatasoft",
 	"geojson",
+	"datex2-parking",
+	"datex2-parking-table",
+	"datex2-light",
+	"datex2-traveltime",
+	"datex2-situation",
+	"pls-rss",
+	"stationboard",
 	NULL,
 };
+
+int
+adapter_is_xml(const struct adapter *a)
+{
+	return a != NULL && a->start_xml != NULL;
+}
 
 const struct adapter *
 adapter_find(const char *name)
@@ -269,6 +292,11 @@ struct adapter_reader {
 	size_t nul_at;   /* the first NUL byte, or SIZE_MAX */
 	size_t trail_at; /* the first non-blank after the value, or SIZE_MAX */
 	struct adapter_release rel;
+	/* XML formats: libxml2's push parser instead of json-c. */
+	int xml;
+	xmlParserCtxtPtr xctx;
+	int doctype; /* a DOCTYPE was seen: the parser was stopped */
+	xmlDocPtr xdoc;
 };
 
 static int
@@ -470,11 +498,153 @@ adapter_reader_new(void)
 	return r;
 }
 
+/* ---- the XML reader ---- */
+
+/*
+ * A DOCTYPE is where entity declarations and external subsets live: the
+ * whole document is refused the moment one starts (rule 13).
+ */
+static void
+adapter_xml_doctype(
+    void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	xmlParserCtxtPtr c = ctx;
+	struct adapter_reader *r = c->_private;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	r->doctype = 1;
+	xmlStopParser(c);
+}
+
+/* External entities are never loaded, whatever the document asks. */
+static xmlParserInputPtr
+adapter_xml_no_entity(const char *url, const char *id, xmlParserCtxtPtr c)
+{
+	(void)id;
+	(void)c;
+	(void)url;
+	return NULL;
+}
+
+struct adapter_reader *
+adapter_reader_new_for(const struct adapter *a)
+{
+	struct adapter_reader *r;
+
+	if (!adapter_is_xml(a))
+		return adapter_reader_new();
+	r = util_calloc(1, sizeof(*r));
+	r->xml = 1;
+	r->nul_at = SIZE_MAX;
+	xmlSetExternalEntityLoader(adapter_xml_no_entity);
+	r->xctx = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
+	if (r->xctx == NULL)
+		log_fatal("out of memory");
+	r->xctx->_private = r;
+	r->xctx->sax->internalSubset = adapter_xml_doctype;
+	/*
+	 * No XML_PARSE_NOENT (entities stay references), no DTD loading or
+	 * attribute defaults, no network, no messages on stderr; libxml2's
+	 * own limits on depth and sizes stay on (no XML_PARSE_HUGE).
+	 */
+	xmlCtxtUseOptions(r->xctx,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		XML_PARSE_NOCDATA);
+	return r;
+}
+
+/* The parser's first error as "not XML at line L column C (message)". */
+static void
+adapter_xml_error(struct adapter_reader *r, char *err, size_t errlen)
+{
+	const xmlError *e = xmlCtxtGetLastError(r->xctx);
+	char msg[ADAPTER_MSG_LEN];
+
+	if (r->doctype) {
+		snprintf(err, errlen,
+		    "XML with a DOCTYPE is refused (entities and DTDs are "
+		    "not allowed)");
+		return;
+	}
+	if (r->nul_at != SIZE_MAX) {
+		snprintf(
+		    err, errlen, "not XML at offset %zu (NUL byte)", r->nul_at);
+		return;
+	}
+	if (e == NULL || e->message == NULL) {
+		snprintf(err, errlen, "not well-formed XML");
+		return;
+	}
+	park_name_normalise(e->message, strlen(e->message), msg, sizeof(msg));
+	snprintf(err, errlen, "not XML at line %d column %d (%s)", e->line,
+	    e->int2, msg);
+}
+
+static int
+adapter_xml_feed(struct adapter_reader *r, const char *data, size_t len,
+    int final, char *err, size_t errlen)
+{
+	const char *nul;
+
+	if (r->nul_at == SIZE_MAX && (nul = memchr(data, '\0', len)) != NULL)
+		r->nul_at = r->total + (size_t)(nul - data);
+	r->total = len > SIZE_MAX - r->total ? SIZE_MAX : r->total + len;
+	if (!r->nonblank && adapter_skip_space(data, 0, len) < len)
+		r->nonblank = 1;
+	if (r->total > INT_MAX) {
+		snprintf(err, errlen, "document of %zu bytes is too large",
+		    r->total);
+		return -1;
+	}
+	if (r->nul_at == SIZE_MAX && !r->doctype && r->xctx->wellFormed &&
+	    (len > 0 || final))
+		xmlParseChunk(r->xctx, data, (int)len, final);
+	if (r->nul_at != SIZE_MAX || r->doctype || !r->xctx->wellFormed) {
+		adapter_xml_error(r, err, errlen);
+		return -1;
+	}
+	/*
+	 * An undeclared prefix (par:x without xmlns:par) only clears
+	 * nsWellFormed; its elements would be in no namespace and every
+	 * record silently ignored, so the document is refused.
+	 */
+	if (!r->xctx->nsWellFormed) {
+		adapter_xml_error(r, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+adapter_xml_finish(struct adapter_reader *r, struct adapter_input *in,
+    char *err, size_t errlen)
+{
+	if (!r->nonblank && r->nul_at == SIZE_MAX) {
+		snprintf(err, errlen, "empty document");
+		return -1;
+	}
+	if (adapter_xml_feed(r, "", 0, 1, err, errlen) != 0)
+		return -1;
+	if (r->xctx->myDoc == NULL ||
+	    xmlDocGetRootElement(r->xctx->myDoc) == NULL) {
+		snprintf(err, errlen, "truncated XML at offset %zu", r->total);
+		return -1;
+	}
+	in->xml = r->xctx->myDoc;
+	r->xctx->myDoc = NULL;
+	return 0;
+}
+
 int
 adapter_reader_feed(struct adapter_reader *r, const char *data, size_t len,
     char *err, size_t errlen)
 {
 	const char *nul;
+
+	if (r->xml)
+		return adapter_xml_feed(r, data, len, 0, err, errlen);
 
 	if (r->nul_at == SIZE_MAX && (nul = memchr(data, '\0', len)) != NULL)
 		r->nul_at = r->total + (size_t)(nul - data);
@@ -495,12 +665,27 @@ adapter_reader_feed(struct adapter_reader *r, const char *data, size_t len,
 }
 
 int
+adapter_reader_finish_input(struct adapter_reader *r, struct adapter_input *in,
+    char *err, size_t errlen)
+{
+	in->json = NULL;
+	in->xml = NULL;
+	if (r->xml)
+		return adapter_xml_finish(r, in, err, errlen);
+	return adapter_reader_finish(r, &in->json, err, errlen);
+}
+
+int
 adapter_reader_finish(struct adapter_reader *r, struct json_object **root,
     char *err, size_t errlen)
 {
 	struct json_object *v;
 
 	*root = NULL;
+	if (r->xml) {
+		snprintf(err, errlen, "an XML reader has no JSON tree");
+		return -1;
+	}
 	if (r->bom < 0)
 		adapter_reader_bom(r);
 	adapter_reader_give(r, r->hold, r->nhold);
@@ -548,6 +733,16 @@ adapter_reader_detach(struct adapter_reader *r)
 int
 adapter_reader_release(struct adapter_reader *r, size_t max_values)
 {
+	if (r->xml) {
+		/* libxml2 frees a partial tree in one call: bounded by max_bytes. */
+		if (r->xctx != NULL) {
+			xmlFreeDoc(r->xctx->myDoc);
+			r->xctx->myDoc = NULL;
+			xmlFreeParserCtxt(r->xctx);
+			r->xctx = NULL;
+		}
+		return 0;
+	}
 	if (r->tok != NULL) {
 		adapter_reader_detach(r);
 		json_tokener_free(r->tok);
@@ -564,6 +759,10 @@ adapter_reader_free(struct adapter_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->xctx != NULL) {
+		xmlFreeDoc(r->xctx->myDoc);
+		xmlFreeParserCtxt(r->xctx);
+	}
 	if (r->tok != NULL)
 		json_tokener_free(r->tok);
 	json_object_put(r->root);
@@ -581,6 +780,7 @@ enum adapter_phase {
 
 struct adapter_job {
 	struct json_object *root; /* until mapped or rejected */
+	xmlDocPtr xml;            /* the same for an XML format */
 	int slices;               /* free root in slices: it is ours alone */
 	enum adapter_phase phase;
 	int result; /* 0 or -1, once mapping ended */
@@ -588,6 +788,8 @@ struct adapter_job {
 	struct adapter_opts o; /* copies: a reload frees the caller's */
 	struct adapter_fields fields;
 	char *tz;
+	char lang[8];
+	struct park_doc table;
 	struct park_doc doc;
 	struct adapter_release rel;
 	char err[ADAPTER_ERR_LEN];
@@ -599,6 +801,12 @@ adapter_job_end(struct adapter_job *j, int result)
 	j->result = result;
 	if (result != 0)
 		park_doc_fini(&j->doc);
+	else
+		info_doc_finish(&j->doc);
+	adapter_walk_fini(&j->w);
+	/* libxml2 frees a tree in one call; its size is capped by max_bytes. */
+	xmlFreeDoc(j->xml);
+	j->xml = NULL;
 	if (j->slices) {
 		adapter_release_push(&j->rel, j->root);
 		j->phase = ADAPTER_FREEING;
@@ -609,16 +817,37 @@ adapter_job_end(struct adapter_job *j, int result)
 	j->root = NULL;
 }
 
+/* A copy of the table's records (the caller's may go away on a reload). */
+static void
+adapter_job_table(struct adapter_job *j, const struct park_doc *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (park_doc_add(&j->table, &t->items[i]) != 0)
+			break;
+	j->o.table = &j->table;
+}
+
 static struct adapter_job *
-adapter_job_start(const struct adapter *a, struct json_object *root,
+adapter_job_start(const struct adapter *a, struct adapter_input *in,
     const struct adapter_opts *o, int slices)
 {
 	struct adapter_job *j = util_calloc(1, sizeof(*j));
+	int r;
 
-	j->root = root;
+	j->root = in->json;
+	j->xml = in->xml;
+	in->json = NULL;
+	in->xml = NULL;
 	j->slices = slices;
 	j->phase = ADAPTER_MAPPING;
 	park_doc_init(&j->doc);
+	park_doc_init(&j->table);
+	util_strlcpy(j->lang,
+	    o != NULL && o->lang != NULL && o->lang[0] ? o->lang : "de",
+	    sizeof(j->lang));
+	j->o.lang = j->lang;
+	if (o != NULL && o->table != NULL)
+		adapter_job_table(j, o->table);
 	if (o != NULL && o->timezone != NULL)
 		j->o.timezone = j->tz = util_strdup(o->timezone);
 	if (o != NULL && o->fields != NULL) {
@@ -628,17 +857,43 @@ adapter_job_start(const struct adapter *a, struct json_object *root,
 	j->w.c.out = &j->doc;
 	j->w.c.err = j->err;
 	j->w.c.errlen = sizeof(j->err);
-	if (adapter_error_object(root, j->err, sizeof(j->err)) ||
-	    a->start(root, &j->o, &j->w) != 0)
+	j->w.c.lang = j->lang;
+	j->w.c.table = j->o.table;
+	if (adapter_is_xml(a)) {
+		if (j->xml == NULL) {
+			snprintf(j->err, sizeof(j->err), "not an XML document");
+			r = -1;
+		} else {
+			r = a->start_xml(j->xml, &j->o, &j->w);
+		}
+	} else if (j->xml != NULL) {
+		snprintf(j->err, sizeof(j->err), "XML where JSON is expected");
+		r = -1;
+	} else {
+		r = adapter_error_object(j->root, j->err, sizeof(j->err)) ||
+			a->start(j->root, &j->o, &j->w) != 0 ?
+		    -1 :
+		    0;
+	}
+	if (r != 0)
 		adapter_job_end(j, -1);
 	return j;
+}
+
+struct adapter_job *
+adapter_job_new_input(const struct adapter *a, struct adapter_input *in,
+    const struct adapter_opts *o)
+{
+	return adapter_job_start(a, in, o, 1);
 }
 
 struct adapter_job *
 adapter_job_new(const struct adapter *a, struct json_object *root,
     const struct adapter_opts *o)
 {
-	return adapter_job_start(a, root, o, 1);
+	struct adapter_input in = { root, NULL };
+
+	return adapter_job_start(a, &in, o, 1);
 }
 
 int
@@ -680,8 +935,11 @@ adapter_job_free(struct adapter_job *j)
 	if (j == NULL)
 		return;
 	json_object_put(j->root);
+	xmlFreeDoc(j->xml);
+	adapter_walk_fini(&j->w);
 	adapter_release_free(&j->rel);
 	park_doc_fini(&j->doc);
+	park_doc_fini(&j->table);
 	free(j->tz);
 	free(j);
 }
@@ -690,11 +948,11 @@ adapter_job_free(struct adapter_job *j)
 
 /* The job's code with a tree that is freed (or let go) at once. */
 static int
-adapter_run(const struct adapter *a, struct json_object *root,
+adapter_run(const struct adapter *a, struct adapter_input *in,
     const struct adapter_opts *o, struct park_doc *out, char *err,
     size_t errlen)
 {
-	struct adapter_job *j = adapter_job_start(a, root, o, 0);
+	struct adapter_job *j = adapter_job_start(a, in, o, 0);
 	int r;
 
 	while ((r = adapter_job_step(j, SIZE_MAX)) > 0)
@@ -712,9 +970,12 @@ adapter_map(const struct adapter *a, struct json_object *root,
     const struct adapter_opts *o, struct park_doc *out, char *err,
     size_t errlen)
 {
+	struct adapter_input in = { NULL, NULL };
+
 	park_doc_fini(out);
 	/* Our own reference: dropping it leaves the caller's tree alone. */
-	return adapter_run(a, json_object_get(root), o, out, err, errlen);
+	in.json = json_object_get(root);
+	return adapter_run(a, &in, o, out, err, errlen);
 }
 
 int
@@ -722,15 +983,15 @@ adapter_parse(const struct adapter *a, const char *body, size_t len,
     const struct adapter_opts *o, struct park_doc *out, char *err,
     size_t errlen)
 {
-	struct adapter_reader *r = adapter_reader_new();
-	struct json_object *root;
+	struct adapter_reader *r = adapter_reader_new_for(a);
+	struct adapter_input in;
 	int res;
 
 	park_doc_fini(out);
 	adapter_reader_feed(r, body, len, err, errlen);
-	res = adapter_reader_finish(r, &root, err, errlen);
+	res = adapter_reader_finish_input(r, &in, err, errlen);
 	adapter_reader_free(r);
 	if (res != 0)
 		return -1;
-	return adapter_run(a, root, o, out, err, errlen);
+	return adapter_run(a, &in, o, out, err, errlen);
 }

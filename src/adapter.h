@@ -22,6 +22,7 @@
 #include "park.h"
 
 struct json_object;
+struct _xmlDoc;
 
 #define ADAPTER_FIELD_LEN 64
 #define ADAPTER_MAX_DEPTH 64
@@ -62,6 +63,13 @@ struct adapter_opts {
 	 */
 	const char *timezone;
 	const struct adapter_fields *fields; /* NULL = all defaults */
+	/* The sign's language for texts ("de", "fr", "it", "en"); NULL = de. */
+	const char *lang;
+	/*
+	 * datex2-parking: the ParkingTablePublication's records (names and
+	 * sizes by id), or NULL; the job copies it.
+	 */
+	const struct park_doc *table;
 };
 
 struct adapter_walk; /* adapters/common.h */
@@ -70,11 +78,27 @@ struct adapter {
 	const char *name;
 	/*
 	 * Check root's top level and set w up to walk its items; 0, or -1
-	 * with w->c.err filled (document rejected).
+	 * with w->c.err filled (document rejected).  It also sets the kind of
+	 * the document, w->c.out->kind (enum info_kind, info.h).  A JSON
+	 * format has start, an XML format start_xml.
 	 */
 	int (*start)(struct json_object *root, const struct adapter_opts *o,
 	    struct adapter_walk *w);
+	int (*start_xml)(struct _xmlDoc *doc, const struct adapter_opts *o,
+	    struct adapter_walk *w);
 };
+
+/*
+ * A parsed body: the JSON tree (json, NULL for the literal null) or, for
+ * an XML format, the libxml2 document.
+ */
+struct adapter_input {
+	struct json_object *json;
+	struct _xmlDoc *xml;
+};
+
+/* 1 when a reads XML. */
+int adapter_is_xml(const struct adapter *a);
 
 const struct adapter *adapter_find(const char *name);
 /* Names, NULL-terminated (config validation and help). */
@@ -126,6 +150,15 @@ int adapter_map(const struct adapter *a, struct json_object *root,
  */
 struct adapter_reader;
 struct adapter_reader *adapter_reader_new(void);
+/*
+ * A reader for a's documents: JSON as above, or XML through libxml2's
+ * push parser with no entity substitution, no DTD loading and no network;
+ * a document with a DOCTYPE is rejected as a whole (it is where entity
+ * tricks live).  finish_input gives the tree of either.
+ */
+struct adapter_reader *adapter_reader_new_for(const struct adapter *a);
+int adapter_reader_finish_input(struct adapter_reader *r,
+    struct adapter_input *in, char *err, size_t errlen);
 int adapter_reader_feed(struct adapter_reader *r, const char *data, size_t len,
     char *err, size_t errlen);
 int adapter_reader_finish(struct adapter_reader *r, struct json_object **root,
@@ -156,6 +189,9 @@ void adapter_reader_free(struct adapter_reader *r);
 struct adapter_job;
 struct adapter_job *adapter_job_new(const struct adapter *a,
     struct json_object *root, const struct adapter_opts *o);
+/* The same for either kind of tree; in is taken over and cleared. */
+struct adapter_job *adapter_job_new_input(const struct adapter *a,
+    struct adapter_input *in, const struct adapter_opts *o);
 int adapter_job_step(struct adapter_job *j, size_t max_items);
 void adapter_job_take(struct adapter_job *j, struct park_doc *out);
 const char *adapter_job_error(const struct adapter_job *j); /* "" if none */
@@ -173,6 +209,20 @@ int adapter_parkapi_v3(struct json_object *root, const struct adapter_opts *o,
 int adapter_opendatasoft(struct json_object *root, const struct adapter_opts *o,
     struct adapter_walk *w);
 int adapter_geojson(struct json_object *root, const struct adapter_opts *o,
+    struct adapter_walk *w);
+int adapter_datex2_parking(
+    struct _xmlDoc *doc, const struct adapter_opts *o, struct adapter_walk *w);
+int adapter_datex2_parking_table(
+    struct _xmlDoc *doc, const struct adapter_opts *o, struct adapter_walk *w);
+int adapter_datex2_traveltime(
+    struct _xmlDoc *doc, const struct adapter_opts *o, struct adapter_walk *w);
+int adapter_datex2_situation(
+    struct _xmlDoc *doc, const struct adapter_opts *o, struct adapter_walk *w);
+int adapter_pls_rss(
+    struct _xmlDoc *doc, const struct adapter_opts *o, struct adapter_walk *w);
+int adapter_datex2_light(struct json_object *root, const struct adapter_opts *o,
+    struct adapter_walk *w);
+int adapter_stationboard(struct json_object *root, const struct adapter_opts *o,
     struct adapter_walk *w);
 
 #endif

@@ -19,6 +19,7 @@
 static const char *const cfg_systems[] = { "dummy", "fbdev", "drmkms", NULL };
 static const char *const cfg_pixelformats[] = { "RGB32", "ARGB", "RGB24",
 	"RGB16", NULL };
+static const char *const cfg_languages[] = { "de", "fr", "it", "en", NULL };
 static const char *const cfg_levels[] = { "error", "warning", "notice", "info",
 	"debug", NULL };
 
@@ -112,6 +113,12 @@ static const struct schema_field cfg_feed_schema[] = {
 	    "free spaces (0 = off)" },
 	{ "fields", SCHEMA_OBJECT, F(fields), 0, 0, NULL, 0, NULL,
 	    cfg_fields_schema, 0, "field names (opendatasoft, geojson)" },
+	{ "table_url", SCHEMA_STRING, F(table_url), 0, CFG_URL_LEN, "", 0, NULL,
+	    NULL, 0,
+	    "datex2-parking: URL of the ParkingTablePublication (names, "
+	    "capacities); \"\" = names are the ids" },
+	{ "table_interval_s", SCHEMA_INT, F(table_interval_s), 60, 604800,
+	    "3600", 0, NULL, NULL, 0, "seconds between table fetches" },
 	{ NULL },
 };
 #undef F
@@ -419,6 +426,10 @@ static const struct schema_field cfg_schema[] = {
 	    "folder for state (systemd StateDirectory)" },
 	{ "timezone", SCHEMA_STRING, C(timezone), 1, 64, "Europe/Zurich", 0,
 	    NULL, NULL, 0, "time zone of clocks (IANA name)" },
+	{ "language", SCHEMA_ENUM, C(language), 0, 0, "de", 0, cfg_languages,
+	    NULL, 0,
+	    "language of texts the sign makes from feeds (traffic "
+	    "messages)" },
 	{ "service_id", SCHEMA_STRING, C(service_id), 0, 128, "", 0, NULL, NULL,
 	    0, "the sign's name in health reports (\"\" = host name)" },
 	{ "log_level", SCHEMA_ENUM, C(log_level), 0, 0, "info", 0, cfg_levels,
@@ -443,6 +454,12 @@ const char *
 cfg_system_name(int system)
 {
 	return cfg_systems[system];
+}
+
+const char *
+cfg_language_name(int lang)
+{
+	return cfg_languages[lang];
 }
 
 const char *
@@ -601,6 +618,21 @@ cfg_check_feeds(struct cfg *c, const char *path, struct util_errs *errs)
 			    "http:// or https:// URL",
 			    path, i, f[i].url);
 		}
+		if (f[i].table_url[0] != '\0' &&
+		    strcmp(adapter_names[f[i].format], "datex2-parking") != 0)
+			util_errs_add(errs,
+			    "%s: feeds[%zu].table_url: only a datex2-parking "
+			    "feed has a table",
+			    path, i);
+		else if (f[i].table_url[0] != '\0' &&
+		    strncmp(f[i].table_url, "http://", 7) != 0 &&
+		    strncmp(f[i].table_url, "https://", 8) != 0 &&
+		    !(f[i].allow_file &&
+			strncmp(f[i].table_url, "file://", 7) == 0))
+			util_errs_add(errs,
+			    "%s: feeds[%zu].table_url: \"%.64s\" is not an "
+			    "http:// or https:// URL",
+			    path, i, f[i].table_url);
 		if (f[i].timezone[0] != '\0' && !cfg_timezone_ok(f[i].timezone))
 			util_errs_add(errs,
 			    "%s: feeds[%zu].timezone: unknown time "

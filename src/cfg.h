@@ -68,6 +68,8 @@ struct cfg_feed {
 	char ca_path[PATH_MAX];
 	int full_hysteresis; /* FULL stays until this many are free */
 	struct adapter_fields fields;
+	char table_url[CFG_URL_LEN]; /* datex2-parking: the table, or "" */
+	int table_interval_s;        /* seconds between table fetches */
 };
 
 struct cfg_http {
@@ -237,6 +239,7 @@ struct cfg {
 	char fonts_dir[PATH_MAX];
 	char state_dir[PATH_MAX];
 	char timezone[64];
+	int language;         /* texts made from feeds: cfg_language_name() */
 	char service_id[128]; /* "" = the host name */
 	int log_level;        /* enum log_level */
 	struct cfg_display display;
@@ -270,6 +273,7 @@ const char *cfg_gpio_backend_name(int backend);
 /* Names for log lines and health. */
 const char *cfg_system_name(int system);
 const char *cfg_pixelformat_name(int pf);
+const char *cfg_language_name(int lang); /* "de", "fr", "it", "en" */
 
 /* Print the configuration and layout reference (--help-config). */
 void cfg_help(FILE *f);

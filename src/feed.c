@@ -15,6 +15,16 @@
  * file:// body whole): reading it in the write callback would put the
  * whole cost back into one turn of the loop.
  *
+ * A datex2-parking feed with a table_url has a second feed of its own for
+ * the ParkingTablePublication (format datex2-parking-table, every
+ * table_interval_s): the same fetch, reader, job and back-off, but no
+ * staleness of its own.  Its last good document names the car parks and
+ * gives their sizes when the status document is mapped; until one has
+ * arrived the names are the ids.  A table that differs from the one held
+ * makes the status document be fetched again at once and without
+ * conditional validators, so that the names appear without waiting for
+ * the status interval and a 304 cannot keep the old mapping.
+ *
  * A feed has one document in the works at a time.  A fetch that falls due
  * meanwhile (--once while a parse runs, a short back-off while a rejected
  * tree is still being freed) starts as soon as the feed is idle again:
@@ -29,6 +39,7 @@
 
 #include "adapter.h"
 #include "fetch.h"
+#include "info.h"
 #include "log.h"
 #include "loop.h"
 #include "util.h"
@@ -77,6 +88,13 @@ struct feed {
 	char new_etag[FETCH_ETAG_LEN];
 	char new_last_modified[FETCH_DATE_LEN];
 	int start_due; /* a fetch fell due while busy */
+	/*
+	 * datex2-parking with a table_url: the table's own feed (its cfg is
+	 * table_cfg, made from ours), else NULL.  A table feed has parent.
+	 */
+	struct feed *table;
+	struct feed *parent;
+	struct cfg_feed table_cfg;
 };
 
 struct feeds {
@@ -139,9 +157,24 @@ feed_any_fresh(const struct feed *f, int64_t now, int64_t *recheck)
 {
 	int64_t stale_ms = (int64_t)f->cfg->stale_after_s * 1000;
 	int64_t until = PARK_NO_TIME, ahead = INT64_MAX;
+	size_t n;
 
-	for (size_t i = 0; i < f->doc.n; i++) {
-		int64_t t = f->doc.items[i].time_ms;
+	/*
+	 * Car parks and travel times turn stale by their times; situations
+	 * and departures are shown by their own validity, never "stale".
+	 */
+	if (f->doc.kind == INFO_KIND_PARK) {
+		n = f->doc.n;
+	} else if (f->doc.kind == INFO_KIND_TRAVEL) {
+		n = f->doc.ninfo;
+	} else {
+		*recheck = INT64_MAX;
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t t = f->doc.kind == INFO_KIND_PARK ?
+		    f->doc.items[i].time_ms :
+		    f->doc.info[i].time_ms;
 		if (t == PARK_NO_TIME)
 			t = f->doc.time_ms != PARK_NO_TIME ? f->doc.time_ms :
 							     f->fetched_wall_ms;
@@ -160,7 +193,14 @@ static void
 feed_check_stale(struct feed *f)
 {
 	int64_t now = util_wall_ms(), recheck = INT64_MAX;
-	int stale = f->have_doc && !feed_any_fresh(f, now, &recheck);
+	int stale;
+
+	/* A table has no times: its names hold until a new one comes. */
+	if (f->parent != NULL) {
+		loop_timer_stop(f->stale_timer);
+		return;
+	}
+	stale = f->have_doc && !feed_any_fresh(f, now, &recheck);
 
 	if (stale && !f->stale)
 		log_warn("feed %s: stale (no data newer than %d s)", f->cfg->id,
@@ -377,12 +417,44 @@ feed_done(const struct fetch_result *res, void *arg)
 	feeds_wake(f->owner);
 }
 
+/* a and b name the same car parks with the same sizes, in the same order. */
+static int
+feed_same_table(const struct park_doc *a, const struct park_doc *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->items[i].id, b->items[i].id) != 0 ||
+		    strcmp(a->items[i].name, b->items[i].name) != 0 ||
+		    a->items[i].total != b->items[i].total)
+			return 0;
+	return 1;
+}
+
+/*
+ * A new table for f: fetch the status document again now, without
+ * validators (a 304 would keep the document mapped with the old table).
+ * A fetch under way either reads the new table when its body is in, or
+ * (a job already mapping) is followed by the new one (feed_start).
+ */
+static void
+feed_table_arrived(struct feed *f)
+{
+	log_info("feed %s: new table of %zu car parks, fetching again",
+	    f->cfg->id, f->table->doc.n);
+	f->etag[0] = '\0';
+	f->last_modified[0] = '\0';
+	loop_timer_stop(f->timer);
+	feed_start(f);
+}
+
 /* The job ended (adapter_job_step gave r): swap the document in, or fail. */
 static void
 feed_mapped(struct feed *f, int r)
 {
 	struct park_doc nd;
 	char why[320];
+	int changed;
 
 	if (r != 0) {
 		snprintf(why, sizeof(why), "rejected document: %s",
@@ -396,26 +468,32 @@ feed_mapped(struct feed *f, int r)
 	adapter_job_take(f->job, &nd);
 	adapter_job_free(f->job);
 	f->job = NULL;
-	feed_hysteresis(f, &nd);
-	feed_trend(f, &nd);
+	changed = !f->have_doc || !feed_same_table(&f->doc, &nd);
+	if (f->parent == NULL) {
+		feed_hysteresis(f, &nd);
+		feed_trend(f, &nd);
+	}
 	park_doc_fini(&f->doc);
 	park_doc_move(&f->doc, &nd);
 	f->have_doc = 1;
 	f->fetched_wall_ms = util_wall_ms();
-	log_info("feed %s: %zu items", f->cfg->id, f->doc.n);
+	log_info("feed %s: %zu items", f->cfg->id, f->doc.n + f->doc.ninfo);
 	feed_ok(f, f->status, f->new_etag, f->new_last_modified);
+	if (f->parent != NULL && changed)
+		feed_table_arrived(f->parent);
 }
 
 /* The body is read: its tree goes to a job, or the document is rejected. */
 static void
 feed_read(struct feed *f)
 {
-	struct json_object *root;
+	struct adapter_input in;
 	struct adapter_opts o;
 	char err[256], why[320];
 
 	f->arrived = 0;
-	if (adapter_reader_finish(f->reader, &root, err, sizeof(err)) != 0) {
+	if (adapter_reader_finish_input(f->reader, &in, err, sizeof(err)) !=
+	    0) {
 		f->reader_dead = 1;
 		snprintf(why, sizeof(why), "rejected document: %s", err);
 		feed_fail(f, why, -1);
@@ -426,7 +504,11 @@ feed_read(struct feed *f)
 	memset(&o, 0, sizeof(o));
 	o.timezone = f->cfg->timezone[0] ? f->cfg->timezone : NULL;
 	o.fields = &f->cfg->fields;
-	f->job = adapter_job_new(f->adapter, root, &o);
+	o.lang = cfg_language_name(f->owner->cfg->language);
+	/* The last good table, if any (the job copies it). */
+	if (f->table != NULL && f->table->have_doc)
+		o.table = &f->table->doc;
+	f->job = adapter_job_new_input(f->adapter, &in, &o);
 }
 
 /*
@@ -511,6 +593,8 @@ feeds_on_work(struct loop_timer *t, void *arg)
 			size_t i = (fs->work_next + k) % fs->n;
 
 			did |= feed_work(fs->v[i]);
+			if (fs->v[i]->table != NULL)
+				did |= feed_work(fs->v[i]->table);
 			if (feed_now_us() >= until) {
 				fs->work_next = i + 1;
 				/*
@@ -555,7 +639,7 @@ feed_start(struct feed *f)
 		req.last_modified = f->last_modified;
 	}
 	req.chunk = feed_on_chunk;
-	f->reader = adapter_reader_new();
+	f->reader = adapter_reader_new_for(f->adapter);
 	f->xfer =
 	    fetch_start(f->owner->fetch, &req, feed_done, f, err, sizeof(err));
 	if (f->xfer == NULL) {
@@ -577,6 +661,7 @@ feed_free(struct feed *f)
 {
 	if (f == NULL)
 		return;
+	feed_free(f->table);
 	fetch_cancel(f->xfer);
 	loop_timer_free(f->timer);
 	loop_timer_free(f->stale_timer);
@@ -621,6 +706,65 @@ feed_key(const struct cfg_feed *c, char *out, size_t size)
 	snprintf(out, size, "%s\n%s\n%d", c->id, c->url, c->format);
 }
 
+/* A feed that fetches for the first time now. */
+static struct feed *
+feed_new(struct feeds *fs, const char *key)
+{
+	struct feed *f = util_calloc(1, sizeof(*f));
+
+	f->owner = fs;
+	f->timer = loop_timer_new(fs->loop, feed_on_timer, f);
+	f->stale_timer = loop_timer_new(fs->loop, feed_on_stale_timer, f);
+	park_doc_init(&f->doc);
+	util_strlcpy(f->key, key, sizeof(f->key));
+	loop_timer_at(f->timer, util_mono_ms());
+	return f;
+}
+
+/* The table's settings: the feed's own, with the table's URL and format. */
+static void
+feed_table_cfg(const struct cfg_feed *cf, struct cfg_feed *t)
+{
+	*t = *cf;
+	snprintf(t->id, sizeof(t->id), "%s table", cf->id);
+	util_strlcpy(t->url, cf->table_url, sizeof(t->url));
+	for (t->format = 0; adapter_names[t->format] != NULL &&
+	     strcmp(adapter_names[t->format], "datex2-parking-table") != 0;)
+		t->format++;
+	t->interval_s = cf->table_interval_s;
+	t->full_hysteresis = 0;
+	t->table_url[0] = '\0';
+}
+
+/*
+ * Start, keep or stop f's table feed for cf: kept (with its table) while
+ * its URL is the same, started afresh when it changed.
+ */
+static void
+feed_table_apply(struct feed *f, const struct cfg_feed *cf)
+{
+	char key[sizeof(f->key)];
+
+	if (cf->table_url[0] == '\0' ||
+	    strcmp(adapter_names[cf->format], "datex2-parking") != 0) {
+		feed_free(f->table);
+		f->table = NULL;
+		return;
+	}
+	feed_table_cfg(cf, &f->table_cfg);
+	feed_key(&f->table_cfg, key, sizeof(key));
+	if (f->table != NULL && strcmp(f->table->key, key) != 0) {
+		feed_free(f->table);
+		f->table = NULL;
+	}
+	if (f->table == NULL) {
+		f->table = feed_new(f->owner, key);
+		f->table->parent = f;
+	}
+	f->table->cfg = &f->table_cfg;
+	f->table->adapter = adapter_find("datex2-parking-table");
+}
+
 void
 feeds_apply(struct feeds *fs, const struct cfg *cfg)
 {
@@ -639,18 +783,11 @@ feeds_apply(struct feeds *fs, const struct cfg *cfg)
 				break;
 			}
 		}
-		if (f == NULL) {
-			f = util_calloc(1, sizeof(*f));
-			f->owner = fs;
-			f->timer = loop_timer_new(fs->loop, feed_on_timer, f);
-			f->stale_timer =
-			    loop_timer_new(fs->loop, feed_on_stale_timer, f);
-			park_doc_init(&f->doc);
-			util_strlcpy(f->key, key, sizeof(f->key));
-			loop_timer_at(f->timer, util_mono_ms());
-		}
+		if (f == NULL)
+			f = feed_new(fs, key);
 		f->cfg = &cf[i];
 		f->adapter = adapter_find(adapter_names[cf[i].format]);
+		feed_table_apply(f, &cf[i]);
 		nv[i] = f;
 	}
 	for (size_t j = 0; j < fs->n; j++)
@@ -668,9 +805,26 @@ void
 feeds_fetch_all(struct feeds *fs)
 {
 	for (size_t i = 0; i < fs->n; i++) {
+		struct feed *t = fs->v[i]->table;
+
+		/* The table first: a status document read later uses it. */
+		if (t != NULL) {
+			loop_timer_stop(t->timer);
+			feed_start(t);
+		}
 		loop_timer_stop(fs->v[i]->timer);
 		feed_start(fs->v[i]);
 	}
+}
+
+/* A document of f (or of its table) is being read or mapped. */
+static int
+feed_busy(const struct feed *f)
+{
+	if (f == NULL)
+		return 0;
+	return (f->reader != NULL && !f->reader_dead) || f->job != NULL ||
+	    feed_busy(f->table);
 }
 
 int
@@ -680,8 +834,7 @@ feeds_busy(const struct feeds *fs)
 		return 1;
 	/* A document still being read or mapped; freeing does not count. */
 	for (size_t i = 0; i < fs->n; i++)
-		if ((fs->v[i]->reader != NULL && !fs->v[i]->reader_dead) ||
-		    fs->v[i]->job != NULL)
+		if (feed_busy(fs->v[i]))
 			return 1;
 	return 0;
 }
@@ -725,7 +878,7 @@ feeds_stats(
 	out->failing = f->failures > 0;
 	out->stale = f->stale;
 	util_strlcpy(out->last_error, f->last_error, sizeof(out->last_error));
-	out->items = f->have_doc ? f->doc.n : 0;
+	out->items = f->have_doc ? f->doc.n + f->doc.ninfo : 0;
 	memcpy(out->latency_le, f->latency_le, sizeof(out->latency_le));
 	out->latency_count = f->latency_count;
 	out->latency_sum = f->latency_sum;

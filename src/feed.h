@@ -28,11 +28,18 @@ void feeds_free(struct feeds *fs);
 /*
  * Apply the feeds of cfg (at start and on reload).  A feed whose id, url
  * and format are unchanged keeps its data and schedule; others start
- * afresh; removed feeds stop.  cfg must outlive the next call.
+ * afresh; removed feeds stop.  A datex2-parking feed with a table_url
+ * also fetches that ParkingTablePublication every table_interval_s and
+ * maps its status documents with the last good one (kept while the
+ * table_url stays the same); a new table refetches the status at once.
+ * cfg must outlive the next call.
  */
 void feeds_apply(struct feeds *fs, const struct cfg *cfg);
 
-/* Fetch every feed now (--once: one round), stop when all reported. */
+/*
+ * Fetch every feed (and table) now (--once: one round); feeds_busy says
+ * whether any is still being fetched, read or mapped.
+ */
 void feeds_fetch_all(struct feeds *fs);
 int feeds_busy(const struct feeds *fs);
 

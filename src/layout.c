@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 static const char *const layout_types[] = { "text", "clock", "image", "park",
-	"park_list", "park_sum", NULL };
+	"park_list", "park_sum", "travel", "ticker", "departures", NULL };
 static const char *const layout_aligns[] = { "left", "center", "right", NULL };
 static const char *const layout_valigns[] = { "top", "middle", "bottom", NULL };
 static const char *const layout_overflows[] = { "clip", "scroll", "shrink",
@@ -56,10 +56,45 @@ static const struct schema_field layout_park_colors_schema[] = {
 };
 #undef PC
 
+#define DC(f) offsetof(struct layout_delay_colors, f)
+static const struct schema_field layout_delay_colors_schema[] = {
+	{ "normal", SCHEMA_COLOR, DC(normal), 0, 0, "#3CFF3C", 0, NULL, NULL, 0,
+	    "on time, or less late than delayed" },
+	{ "delayed", SCHEMA_COLOR, DC(delayed), 0, 0, "#FFB000", 0, NULL, NULL,
+	    0, "travel: delay of delayed minutes or more; departures: +N" },
+	{ "heavy", SCHEMA_COLOR, DC(heavy), 0, 0, "#FF3C28", 0, NULL, NULL, 0,
+	    "travel: delay of heavy minutes or more" },
+	{ "nodata", SCHEMA_COLOR, DC(nodata), 0, 0, "#FFFFFF", 0, NULL, NULL, 0,
+	    "travel: no reliable data (---)" },
+	{ NULL },
+};
+#undef DC
+
+#define SC(f) offsetof(struct layout_severity_colors, f)
+static const struct schema_field layout_severity_colors_schema[] = {
+	{ "highest", SCHEMA_COLOR, SC(highest), 0, 0, "#FF3C28", 0, NULL, NULL,
+	    0, "severity highest" },
+	{ "high", SCHEMA_COLOR, SC(high), 0, 0, "#FF3C28", 0, NULL, NULL, 0,
+	    "severity high" },
+	{ "medium", SCHEMA_COLOR, SC(medium), 0, 0, "#FFB000", 0, NULL, NULL, 0,
+	    "severity medium" },
+	{ "low", SCHEMA_COLOR, SC(low), 0, 0, "#FFFFFF", 0, NULL, NULL, 0,
+	    "severity low" },
+	{ "lowest", SCHEMA_COLOR, SC(lowest), 0, 0, "#FFFFFF", 0, NULL, NULL, 0,
+	    "severity lowest" },
+	{ "none", SCHEMA_COLOR, SC(none), 0, 0, "#FFFFFF", 0, NULL, NULL, 0,
+	    "no or an unknown severity" },
+	{ "message", SCHEMA_COLOR, SC(message), 0, 0, "#3CC8FF", 0, NULL, NULL,
+	    0, "operator messages" },
+	{ NULL },
+};
+#undef SC
+
 #define W(f) offsetof(struct layout_widget, f)
 static const struct schema_field layout_widget_schema[] = {
 	{ "type", SCHEMA_ENUM, W(type), 0, 0, NULL, 1, layout_types, NULL, 0,
-	    "text, clock or image" },
+	    "text, clock, image, park, park_list, park_sum, travel, ticker or "
+	    "departures" },
 	{ "x", SCHEMA_INT, W(x), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL, 0,
 	    "left edge inside the region" },
 	{ "y", SCHEMA_INT, W(y), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL, 0,
@@ -103,7 +138,8 @@ static const struct schema_field layout_widget_schema[] = {
 	    "park: name shown (\"\" = the feed's name)" },
 	{ "items", SCHEMA_ARRAY, W(items), 0, LAYOUT_MAX_PARK_ITEMS, NULL, 0,
 	    NULL, layout_park_ref_schema, sizeof(struct layout_park_ref),
-	    "park_list, park_sum: car parks in order (none = all of the feed)" },
+	    "park_list, park_sum: car parks in order (none = all of the feed); "
+	    "travel: the routes (id = location reference, label = name)" },
 	{ "words", SCHEMA_OBJECT, W(words), 0, 0, NULL, 0, NULL,
 	    layout_words_schema, 0, "parking widgets: words for states" },
 	{ "colors", SCHEMA_OBJECT, W(colors), 0, 0, NULL, 0, NULL,
@@ -119,15 +155,53 @@ static const struct schema_field layout_widget_schema[] = {
 	{ "trend", SCHEMA_BOOL, W(trend), 0, 0, "false", 0, NULL, NULL, 0,
 	    "parking: an arrow after the value, ↓ filling, ↑ emptying" },
 	{ "row_h", SCHEMA_INT, W(row_h), 0, LAYOUT_MAX_SIZE, "0", 0, NULL, NULL,
-	    0, "park_list: row height (0 = the font's)" },
+	    0, "park_list, travel, departures: row height (0 = the font's)" },
 	{ "page_ms", SCHEMA_INT, W(page_ms), 500, 3600000, "5000", 0, NULL,
-	    NULL, 0, "park_list: time per page when the rows do not fit" },
+	    NULL, 0,
+	    "park_list, travel, departures: time per page when the rows do "
+	    "not fit" },
 	{ "value_w", SCHEMA_INT, W(value_w), 0, LAYOUT_MAX_SIZE, "0", 0, NULL,
 	    NULL, 0,
-	    "park, park_list: width of the value column (0 = as "
+	    "park, park_list, travel: width of the value column (0 = as "
 	    "needed)" },
 	{ "scroll_gap", SCHEMA_INT, W(scroll_gap), 0, LAYOUT_MAX_SIZE, "32", 0,
-	    NULL, NULL, 0, "overflow scroll: pixels between repeats" },
+	    NULL, NULL, 0,
+	    "overflow scroll: pixels between repeats; ticker: blank pixels "
+	    "around the separator (half on each side)" },
+	{ "delay_colors", SCHEMA_OBJECT, W(delay_colors), 0, 0, NULL, 0, NULL,
+	    layout_delay_colors_schema, 0,
+	    "travel, departures: colours by delay" },
+	{ "severity_colors", SCHEMA_OBJECT, W(severity_colors), 0, 0, NULL, 0,
+	    NULL, layout_severity_colors_schema, 0,
+	    "ticker: colours by severity, and for operator messages" },
+	{ "delayed", SCHEMA_INT, W(delayed), 1, 9999, "5", 0, NULL, NULL, 0,
+	    "travel: a delay of this many minutes or more is delayed" },
+	{ "heavy", SCHEMA_INT, W(heavy), 1, 9999, "15", 0, NULL, NULL, 0,
+	    "travel: a delay of this many minutes or more is heavy" },
+	{ "delay_w", SCHEMA_INT, W(delay_w), 0, LAYOUT_MAX_SIZE, "0", 0, NULL,
+	    NULL, 0, "travel, departures: delay column width (0 = \"+99\")" },
+	{ "time_w", SCHEMA_INT, W(time_w), 0, LAYOUT_MAX_SIZE, "0", 0, NULL,
+	    NULL, 0, "departures: time column width (0 = \"00:00\")" },
+	{ "line_w", SCHEMA_INT, W(line_w), 0, LAYOUT_MAX_SIZE, "0", 0, NULL,
+	    NULL, 0, "departures: line column width (0 = the widest line)" },
+	{ "platform_w", SCHEMA_INT, W(platform_w), 0, LAYOUT_MAX_SIZE, "0", 0,
+	    NULL, NULL, 0,
+	    "departures: platform column width (0 = the widest platform)" },
+	{ "first_priority", SCHEMA_INT, W(first_priority), 1, 255, "128", 0,
+	    NULL, NULL, 0,
+	    "ticker: operator messages of the region's zone at or above this "
+	    "priority run before the traffic situations, the others one "
+	    "after each situation" },
+	{ "separator", SCHEMA_STRING, W(separator), 0, LAYOUT_WORD_LEN, "+++",
+	    0, NULL, NULL, 0, "ticker: drawn between items" },
+	{ "empty_text", SCHEMA_STRING, W(empty_text), 0, LAYOUT_TEXT_LEN, "", 0,
+	    NULL, NULL, 0,
+	    "ticker, departures: shown when there is nothing to show "
+	    "(\"Keine Meldungen\")" },
+	{ "nodata_text", SCHEMA_STRING, W(nodata_text), 0, LAYOUT_TEXT_LEN, "",
+	    0, NULL, NULL, 0,
+	    "ticker, departures: shown when the feed has no fresh data "
+	    "(\"keine Daten\")" },
 	{ NULL },
 };
 #undef W
@@ -285,6 +359,38 @@ layout_add_builtins(struct layout *l, const char *fonts_dir)
 	l->fonts.n = n;
 }
 
+/* The keys of the traffic widgets a schema table cannot relate. */
+static void
+layout_check_traffic(struct layout *l, const struct layout_widget *w,
+    const char *path, struct util_errs *errs)
+{
+	const char *type = layout_types[w->type];
+
+	if (layout_font_find(l, w->font) == NULL)
+		util_errs_add(
+		    errs, "%s.font: unknown font \"%s\"", path, w->font);
+	/* A ticker may show operator messages only. */
+	if (w->feed[0] == '\0' && w->type != LAYOUT_WIDGET_TICKER)
+		util_errs_add(
+		    errs, "%s.feed: required for a %s widget", path, type);
+	if (w->type == LAYOUT_WIDGET_TRAVEL && w->items.n == 0)
+		util_errs_add(errs,
+		    "%s.items: required for a travel widget (the routes, "
+		    "[{\"id\": location reference, \"label\": name}])",
+		    path);
+	if (w->type != LAYOUT_WIDGET_TRAVEL && w->items.n > 0)
+		util_errs_add(
+		    errs, "%s.items: not for a %s widget", path, type);
+	if (w->type == LAYOUT_WIDGET_TRAVEL && w->heavy < w->delayed)
+		util_errs_add(errs, "%s.heavy: %d is less than delayed %d",
+		    path, w->heavy, w->delayed);
+	if (w->overflow != LAYOUT_OVERFLOW_CLIP)
+		util_errs_add(errs,
+		    "%s.overflow: a %s widget clips (a ticker always "
+		    "scrolls when its items do not fit)",
+		    path, type);
+}
+
 static void
 layout_check_widget(struct layout *l, struct layout_widget *w,
     const struct layout_region *r, const char *path, const char *dir,
@@ -329,6 +435,11 @@ layout_check_widget(struct layout *l, struct layout_widget *w,
 		if (w->min_show > w->max_show)
 			util_errs_add(errs, "%s.min: %d is more than max %d",
 			    path, w->min_show, w->max_show);
+		break;
+	case LAYOUT_WIDGET_TRAVEL:
+	case LAYOUT_WIDGET_TICKER:
+	case LAYOUT_WIDGET_DEPARTURES:
+		layout_check_traffic(l, w, path, errs);
 		break;
 	case LAYOUT_WIDGET_IMAGE:
 		if (w->image[0] == '\0') {
@@ -483,6 +594,30 @@ layout_check_feeds(const struct layout *l, int (*known)(const char *, void *),
 			    l, &p[k].widgets, path, known, arg, errs);
 		}
 	}
+}
+
+static int
+layout_has_ticker(const struct schema_array *ws)
+{
+	const struct layout_widget *w = ws->v;
+
+	for (size_t k = 0; k < ws->n; k++)
+		if (w[k].type == LAYOUT_WIDGET_TICKER)
+			return 1;
+	return 0;
+}
+
+int
+layout_region_has_ticker(const struct layout_region *r)
+{
+	const struct layout_page *p = r->pages.v;
+
+	if (layout_has_ticker(&r->widgets))
+		return 1;
+	for (size_t k = 0; k < r->pages.n; k++)
+		if (layout_has_ticker(&p[k].widgets))
+			return 1;
+	return 0;
 }
 
 void

@@ -1,7 +1,7 @@
 /*
  * layout: a sign layout read from JSON: the board size, fonts, and regions
- * holding widgets (static text, clock, image) or pages of widgets shown in
- * turn.  Loading validates everything that can be checked without a
+ * holding widgets (static text, clock, image, parking, travel times, a
+ * traffic ticker, departures) or pages of widgets shown in turn.  Loading validates everything that can be checked without a
  * display (geometry, names, references) and names file and JSON path in
  * each error; render.c loads the fonts and images it names.
  */
@@ -30,6 +30,9 @@ enum layout_widget_type {
 	LAYOUT_WIDGET_PARK,      /* one car park: label left, value right */
 	LAYOUT_WIDGET_PARK_LIST, /* several car parks, one per row, paged */
 	LAYOUT_WIDGET_PARK_SUM,  /* text with {free}: the sum of free spaces */
+	LAYOUT_WIDGET_TRAVEL,    /* travel times: label, minutes, delay */
+	LAYOUT_WIDGET_TICKER, /* traffic situations and messages, scrolling */
+	LAYOUT_WIDGET_DEPARTURES, /* time, line, destination, platform, delay */
 };
 
 #define LAYOUT_MAX_PARK_ITEMS 64
@@ -50,6 +53,16 @@ struct layout_words {
 
 struct layout_park_colors {
 	uint32_t free, few, full, closed, nodata;
+};
+
+/* Travel times and departure delays by how late they are. */
+struct layout_delay_colors {
+	uint32_t normal, delayed, heavy, nodata;
+};
+
+/* Ticker items by severity (info_severity_rank), operator messages. */
+struct layout_severity_colors {
+	uint32_t highest, high, medium, low, lowest, none, message;
 };
 
 enum layout_align {
@@ -104,6 +117,19 @@ struct layout_widget {
 	int page_ms;    /* park_list: time per page when rows overflow */
 	int value_w;    /* park, park_list: width of the value column */
 	int scroll_gap; /* px between repeats */
+	/* Traffic widgets (travel, ticker, departures). */
+	struct layout_delay_colors delay_colors;
+	struct layout_severity_colors severity_colors;
+	int delayed;        /* travel: delay minutes from which it is delayed */
+	int heavy;          /* travel: ... heavily delayed */
+	int delay_w;        /* travel, departures: delay column, 0 = "+99" */
+	int time_w;         /* departures: time column, 0 = "00:00" */
+	int line_w;         /* departures: line column, 0 = the widest */
+	int platform_w;     /* departures: platform column, 0 = the widest */
+	int first_priority; /* ticker: messages at or above go first */
+	char separator[LAYOUT_WORD_LEN];   /* ticker: between items */
+	char empty_text[LAYOUT_TEXT_LEN];  /* ticker, departures: none now */
+	char nodata_text[LAYOUT_TEXT_LEN]; /* ticker, departures: no data */
 };
 
 struct layout_page {
@@ -145,6 +171,10 @@ const struct layout_widget *layout_region_widgets(
     const struct layout_region *r, size_t page, size_t *n);
 
 void layout_help(FILE *f);
+
+/* Does region r show a ticker (on any page)?  Its zone's messages then
+ * run in the ticker instead of replacing the region. */
+int layout_region_has_ticker(const struct layout_region *r);
 
 /* Report widgets whose feed known() does not know. */
 void layout_check_feeds(const struct layout *l,

@@ -207,6 +207,17 @@ source_message(void *ctx, const char *zone, int w, int h, int64_t now_ms)
 	    NULL;
 }
 
+static size_t
+source_ticker(void *ctx, const char *zone, int64_t now_ms,
+    struct render_ticker_msg *out, size_t max)
+{
+	struct app *a = ctx;
+
+	return a->messages != NULL ?
+	    messages_ticker(a->messages, zone, now_ms, out, max) :
+	    0;
+}
+
 static int
 board_read_allowed(void *ctx, const char *authorization)
 {
@@ -905,7 +916,10 @@ usage:
 	return 2;
 }
 
-/* tafeld inspect FORMAT FILE [--now T] [--stale-after S] [--timezone TZ] */
+/*
+ * tafeld inspect FORMAT FILE [--now T] [--stale-after S] [--timezone TZ]
+ * [--table FILE] [--language L]
+ */
 static int
 main_inspect(int argc, char **argv)
 {
@@ -913,8 +927,11 @@ main_inspect(int argc, char **argv)
 		{ "now", required_argument, NULL, 'N' },
 		{ "stale-after", required_argument, NULL, 'S' },
 		{ "timezone", required_argument, NULL, 'T' },
+		{ "table", required_argument, NULL, 't' },
+		{ "language", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct inspect_args ia = { 0 };
 	int64_t now = util_wall_ms(), stale = 1800;
 	const char *tz = NULL;
 	char *end;
@@ -950,18 +967,39 @@ main_inspect(int argc, char **argv)
 		case 'T':
 			tz = optarg;
 			break;
+		case 't':
+			ia.table = optarg;
+			break;
+		case 'L':
+			if (strcmp(optarg, "de") != 0 &&
+			    strcmp(optarg, "fr") != 0 &&
+			    strcmp(optarg, "it") != 0 &&
+			    strcmp(optarg, "en") != 0) {
+				fprintf(stderr,
+				    "inspect: --language: \"%s\" is not one "
+				    "of de, fr, it, en\n",
+				    optarg);
+				return 2;
+			}
+			ia.lang = optarg;
+			break;
 		default:
 			goto usage;
 		}
 	}
 	if (argc - optind != 2)
 		goto usage;
-	return inspect_run(argv[optind], argv[optind + 1], now, stale * 1000,
-	    tz, stdout, stderr);
+	ia.format = argv[optind];
+	ia.path = argv[optind + 1];
+	ia.now_ms = now;
+	ia.stale_after_ms = stale * 1000;
+	ia.timezone = tz;
+	return inspect_run(&ia, stdout, stderr);
 usage:
 	fprintf(stderr,
 	    "usage: tafeld inspect FORMAT FILE [--now ISO8601] "
-	    "[--stale-after SECONDS] [--timezone TZ]\n");
+	    "[--stale-after SECONDS] [--timezone TZ] [--table FILE] "
+	    "[--language de|fr|it|en]\n");
 	return 2;
 }
 
@@ -986,6 +1024,7 @@ main(int argc, char **argv)
 	a.sigfd = -1;
 	a.src.doc = source_doc;
 	a.src.message = source_message;
+	a.src.ticker = source_ticker;
 	a.src.ctx = &a;
 	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
 		return main_inspect(argc - 1, argv + 1);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "auth.h"
@@ -93,8 +94,13 @@ messages_zone_size(const struct cfg *c, const char *zone, int *w, int *h)
 	}
 	for (size_t i = 0; i < c->layout->regions.n; i++) {
 		if (strcmp(r[i].zone, zone) == 0) {
-			*w = r[i].w;
-			*h = r[i].h;
+			/*
+			 * A ticker runs a message's text on one line,
+			 * scrolling: any length, lines and pages joined.
+			 */
+			int t = layout_region_has_ticker(&r[i]);
+			*w = t ? MULTI_DIM_MAX : r[i].w;
+			*h = t ? MULTI_DIM_MAX : r[i].h;
 			return 0;
 		}
 	}
@@ -422,6 +428,76 @@ messages_for_zone(void *ctx, const char *zone, int w, int h, int64_t now_ms)
 	m->shown.since_ms = since;
 	m->shown.multi = messages_layout(m, id, text, w, h);
 	return m->shown.multi != NULL ? &m->shown : NULL;
+}
+
+/* The text of a laid-out message, its pages one after the other. */
+static void
+messages_plain(
+    const struct multi_msg *mm, int64_t now_ms, char *out, size_t size)
+{
+	time_t now = (time_t)(now_ms / 1000);
+	struct tm tm;
+	size_t o = 0;
+
+	out[0] = '\0';
+	localtime_r(&now, &tm);
+	for (int p = 0; p < mm->npages; p++) {
+		for (int i = 0; i < mm->pages[p].nops; i++) {
+			const struct multi_op *op = &mm->pages[p].ops[i];
+			char field[MULTI_FIELD_MAX];
+			const char *text = op->text;
+			size_t len = op->len;
+			if (op->kind == MULTI_OP_FIELD) {
+				if (multi_field_text(op->field, &tm, field,
+					sizeof(field)) != 0)
+					continue;
+				text = field;
+				len = strlen(field);
+			} else if (op->kind != MULTI_OP_TEXT &&
+			    op->kind != MULTI_OP_MOVE) {
+				continue;
+			}
+			if (len == 0 || o + len + 2 > size)
+				continue;
+			if (o > 0 && out[o - 1] != ' ' && text[0] != ' ')
+				out[o++] = ' ';
+			memcpy(out + o, text, len);
+			o += len;
+			out[o] = '\0';
+		}
+	}
+}
+
+size_t
+messages_ticker(void *ctx, const char *zone, int64_t now_ms,
+    struct render_ticker_msg *out, size_t max)
+{
+	struct messages *m = ctx;
+	const struct msg *v, *pick[RENDER_TICKER_MAX];
+	size_t n, k, got = 0;
+	int w, h;
+
+	if (m == NULL || m->cfg == NULL ||
+	    messages_zone_size(m->cfg, zone, &w, &h) != 0)
+		return 0;
+	if (max > RENDER_TICKER_MAX)
+		max = RENDER_TICKER_MAX;
+	v = msgstore_list(m->store, &n);
+	k = msgsched_list(
+	    v, n, zone, messages_default_zone(m->cfg), now_ms, pick, max);
+	for (size_t i = 0; i < k; i++) {
+		const struct multi_msg *mm =
+		    messages_layout(m, pick[i]->id, pick[i]->multi, w, h);
+		if (mm == NULL)
+			continue; /* logged once by messages_layout */
+		util_strlcpy(out[got].id, pick[i]->id, sizeof(out[got].id));
+		messages_plain(
+		    mm, now_ms, out[got].text, sizeof(out[got].text));
+		out[got].priority = pick[i]->priority;
+		if (out[got].text[0] != '\0')
+			got++;
+	}
+	return got;
 }
 
 int

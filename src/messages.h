@@ -44,6 +44,17 @@ int messages_configure(struct messages *m, const struct cfg *c,
 const struct render_message *messages_for_zone(
     void *ctx, const char *zone, int w, int h, int64_t now_ms);
 
+/*
+ * The render_source ticker callback (ctx = struct messages *): the
+ * messages of zone at now_ms as plain text, best first.  A zone whose
+ * region holds a ticker lays its messages out as large as MULTI allows
+ * (MULTI_DIM_MAX a side), so a message longer than the region, or of
+ * several lines or pages, is accepted: the ticker runs its text on one
+ * line, the lines and pages joined by spaces.
+ */
+size_t messages_ticker(void *ctx, const char *zone, int64_t now_ms,
+    struct render_ticker_msg *out, size_t max);
+
 /* May a request with this Authorization read monitoring endpoints? */
 int messages_read_allowed(struct messages *m, const char *authorization);
 

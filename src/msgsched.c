@@ -60,6 +60,29 @@ msgsched_pick(const struct msg *v, size_t n, const char *zone,
 	return best;
 }
 
+size_t
+msgsched_list(const struct msg *v, size_t n, const char *zone,
+    const char *default_zone, int64_t now_ms, const struct msg **out,
+    size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && max > 0; i++) {
+		const char *z = v[i].zone[0] != '\0' ? v[i].zone : default_zone;
+		size_t j;
+		if (strcmp(z, zone) != 0 || !msgsched_active(&v[i], now_ms))
+			continue;
+		/* Insertion into the best-first list, the worst falls off. */
+		if (k == max && !msgsched_better(&v[i], out[k - 1]))
+			continue;
+		j = k < max ? k++ : k - 1;
+		for (; j > 0 && msgsched_better(&v[i], out[j - 1]); j--)
+			out[j] = out[j - 1];
+		out[j] = &v[i];
+	}
+	return k;
+}
+
 int64_t
 msgsched_next_change(const struct msg *v, size_t n, int64_t now_ms)
 {

@@ -26,6 +26,15 @@ int msgsched_active(const struct msg *m, int64_t now_ms);
 const struct msg *msgsched_pick(const struct msg *v, size_t n, const char *zone,
     const char *default_zone, int emergency, int64_t now_ms);
 
+/*
+ * Every message zone shows at now, best first (the order msgsched_pick
+ * picks by: priority, then newest), at most max of them into out; returns
+ * how many.  For a ticker, which runs them all in turn.
+ */
+size_t msgsched_list(const struct msg *v, size_t n, const char *zone,
+    const char *default_zone, int64_t now_ms, const struct msg **out,
+    size_t max);
+
 /* Is an emergency message active (it then owns the whole board)? */
 const struct msg *msgsched_emergency(
     const struct msg *v, size_t n, int emergency, int64_t now_ms);

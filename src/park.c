@@ -109,6 +109,7 @@ park_doc_fini(struct park_doc *d)
 {
 	free(d->items);
 	free(d->slots);
+	free(d->info);
 	park_doc_init(d);
 }
 

@@ -62,16 +62,22 @@ struct park_item {
 };
 
 /*
- * One parsed document: items in document order, duplicates merged.  The
- * fields after time_ms are private to park.c: an open-addressing index of
+ * One parsed document: items in document order, duplicates merged, or for
+ * the traffic kinds (info.h) the records in info.  The fields after
+ * infocap are private to park.c: an open-addressing index of
  * the ids (slot = item index + 1, 0 = empty) that keeps park_doc_add O(1).
  * Start with park_doc_init; hand over with park_doc_move (a struct copy
  * would share the arrays).
  */
+struct info_item; /* info.h */
+
 struct park_doc {
 	struct park_item *items;
 	size_t n, cap;
-	int64_t time_ms; /* the feed's own time, or PARK_NO_TIME */
+	int64_t time_ms;        /* the feed's own time, or PARK_NO_TIME */
+	int kind;               /* enum info_kind: what the records are */
+	struct info_item *info; /* the records of the other kinds (info.h) */
+	size_t ninfo, infocap;
 	uint32_t *slots;
 	size_t nslots;  /* a power of two, or 0 */
 	size_t indexed; /* items the index covers (!= n: rebuilt) */

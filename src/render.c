@@ -14,10 +14,12 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include "info.h"
 #include "log.h"
 #include "park.h"
 
 #define RENDER_MAX_IMAGE_SIDE 4096
+#define RENDER_TRAVEL_TEXT    32 /* "9999 min" or the nodata word */
 
 struct render_image {
 	char path[LAYOUT_PATH_LEN];
@@ -412,6 +414,7 @@ struct render_pass {
 	void *emit_arg;
 	size_t region;
 	const char *region_name;
+	const char *zone; /* the region's message zone ("" = none) */
 	size_t page;
 	int64_t msg_page_t; /* ms since the message's current page came up */
 };
@@ -530,10 +533,8 @@ struct render_park_value {
  * far in the future), so the board changes on time without a new fetch.
  */
 static int64_t
-render_park_expiry(const struct park_item *it, const struct park_rules *ru)
+render_expiry(int64_t t, const struct park_rules *ru)
 {
-	int64_t t = it->time_ms;
-
 	if (t == PARK_NO_TIME)
 		t = ru->doc_time_ms != PARK_NO_TIME ? ru->doc_time_ms :
 						      ru->fetched_ms;
@@ -569,7 +570,7 @@ render_park_resolve(struct render_pass *p, const struct layout_widget *w,
 	v->display =
 	    it != NULL ? park_display(it, ru, &shown) : PARK_DISPLAY_NODATA;
 	if (it != NULL)
-		p->next = render_min(p->next, render_park_expiry(it, ru));
+		p->next = render_min(p->next, render_expiry(it->time_ms, ru));
 	if (v->display == PARK_DISPLAY_NUMBER) {
 		shown -= w->offset;
 		if (shown <= 0)
@@ -658,6 +659,44 @@ render_park(struct render_pass *p, const struct layout_widget *w, int x, int y,
 	    p, w, render_park_label(it, w->label, w->item), &v, x, y, ww, wh);
 }
 
+/* Row height of w's rows: row_h, else its font's height; 0 if unknown. */
+static int
+render_row_height(struct render_pass *p, const struct layout_widget *w)
+{
+	IDirectFBFont *font = render_font(p->r, w->font);
+	int asc = 0, desc = 0;
+
+	if (w->row_h > 0)
+		return w->row_h;
+	if (font == NULL)
+		return 0;
+	font->GetAscender(font, &asc);
+	font->GetDescender(font, &desc);
+	return asc - desc;
+}
+
+/*
+ * The rows of n that the current page shows, [*first, *first + *rows),
+ * pages of wh / rh rows turning every page_ms; folds the page change into
+ * p.  0 when there is nothing to draw.
+ */
+static int
+render_page_rows(struct render_pass *p, const struct layout_widget *w, size_t n,
+    int wh, int rh, size_t *first, size_t *rows)
+{
+	size_t pages;
+
+	if (rh <= 0 || n == 0)
+		return 0;
+	*rows = (size_t)(wh / rh > 0 ? wh / rh : 1);
+	pages = (n + *rows - 1) / *rows;
+	*first = (size_t)((p->anim_ms / w->page_ms) % (int64_t)pages) * *rows;
+	if (pages > 1)
+		p->next =
+		    render_min(p->next, w->page_ms - p->anim_ms % w->page_ms);
+	return 1;
+}
+
 static void
 render_park_list(struct render_pass *p, const struct layout_widget *w, int x,
     int y, int ww, int wh)
@@ -665,24 +704,12 @@ render_park_list(struct render_pass *p, const struct layout_widget *w, int x,
 	struct park_rules ru;
 	const struct park_doc *d = render_park_doc(p, w->feed, &ru);
 	const struct layout_park_ref *refs = w->items.v;
-	IDirectFBFont *font = render_font(p->r, w->font);
 	size_t n = w->items.n > 0 ? w->items.n : (d ? d->n : 0);
-	size_t rows, pages, first;
-	int rh = w->row_h, asc = 0, desc = 0;
+	size_t rows, first;
+	int rh = render_row_height(p, w);
 
-	if (rh == 0 && font != NULL) {
-		font->GetAscender(font, &asc);
-		font->GetDescender(font, &desc);
-		rh = asc - desc;
-	}
-	if (rh <= 0 || n == 0)
+	if (!render_page_rows(p, w, n, wh, rh, &first, &rows))
 		return;
-	rows = (size_t)(wh / rh > 0 ? wh / rh : 1);
-	pages = (n + rows - 1) / rows;
-	first = (size_t)((p->anim_ms / w->page_ms) % (int64_t)pages) * rows;
-	if (pages > 1)
-		p->next =
-		    render_min(p->next, w->page_ms - p->anim_ms % w->page_ms);
 	for (size_t i = first; i < n && i < first + rows; i++) {
 		const struct park_item *it;
 		const char *id, *label;
@@ -763,6 +790,455 @@ render_park_sum(struct render_pass *p, const struct layout_widget *w, int x,
 	if (p->emit != NULL)
 		p->emit(p->emit_arg, p->region, p->region_name, p->page,
 		    "park_sum", text, value);
+}
+
+/* ---- traffic: travel times, the ticker, departures ---- */
+
+/* Draw text with its top-left at x, y in argb (nothing in a readout). */
+static void
+render_string(struct render_pass *p, IDirectFBFont *font, uint32_t argb,
+    const char *text, int x, int y)
+{
+	IDirectFBSurface *s = p->s;
+
+	if (s == NULL || font == NULL || text[0] == '\0')
+		return;
+	s->SetFont(s, font);
+	render_set_color(s, argb);
+	s->SetDrawingFlags(s, DSDRAW_NOFX);
+	s->DrawString(s, text, -1, x, y, DSTF_TOPLEFT);
+}
+
+/* Text in one column cell, clipped to it, aligned left or right. */
+static void
+render_cell(struct render_pass *p, const struct layout_widget *w,
+    uint32_t color, int align, const char *text, int x, int y, int cw, int ch)
+{
+	struct render_style st;
+	DFBRegion old, clip = { x, y, x + cw - 1, y + ch - 1 };
+
+	if (cw <= 0 || text[0] == '\0')
+		return;
+	render_style_of(w, &st);
+	st.overflow = LAYOUT_OVERFLOW_CLIP;
+	st.align = align;
+	st.color = color;
+	if (p->s != NULL) {
+		/* The cell clip inside the widget's own. */
+		p->s->GetClip(p->s, &old);
+		if (clip.x1 < old.x1)
+			clip.x1 = old.x1;
+		if (clip.y1 < old.y1)
+			clip.y1 = old.y1;
+		if (clip.x2 > old.x2)
+			clip.x2 = old.x2;
+		if (clip.y2 > old.y2)
+			clip.y2 = old.y2;
+		if (clip.x1 > clip.x2 || clip.y1 > clip.y2)
+			return;
+		p->s->SetClip(p->s, &clip);
+	}
+	render_text(p, &st, text, x, y, cw, ch);
+	if (p->s != NULL)
+		p->s->SetClip(p->s, &old);
+}
+
+/*
+ * A traffic document of feed that is fresh at now: the right kind and
+ * fetched within stale_after (the moment it stops being fresh is folded
+ * into p); NULL otherwise, and the widget shows that it has no data.
+ */
+static const struct park_doc *
+render_info_doc(
+    struct render_pass *p, const char *feed, int kind, struct park_rules *ru)
+{
+	const struct park_doc *d;
+	int64_t until;
+
+	memset(ru, 0, sizeof(*ru));
+	ru->now_ms = p->wall_ms;
+	if (feed[0] == '\0')
+		return NULL;
+	d = render_park_doc(p, feed, ru);
+	if (d == NULL || d->kind != kind)
+		return NULL;
+	until = ru->fetched_ms + ru->stale_after_ms;
+	if (until < ru->now_ms)
+		return NULL;
+	p->next = render_min(p->next, until - ru->now_ms + 1);
+	return d;
+}
+
+/* Nothing to show: nodata_text or empty_text, said in the readout. */
+static void
+render_info_none(struct render_pass *p, const struct layout_widget *w,
+    const char *type, int nodata, int x, int y, int ww, int wh)
+{
+	const char *text = nodata ? w->nodata_text : w->empty_text;
+	struct render_style st;
+
+	render_style_of(w, &st);
+	st.overflow = LAYOUT_OVERFLOW_CLIP;
+	render_text(p, &st, text, x, y, ww, wh);
+	if (p->emit != NULL)
+		p->emit(p->emit_arg, p->region, p->region_name, p->page, type,
+		    text, nodata ? "nodata" : "empty");
+}
+
+/*
+ * Travel-time rows: label left, minutes right-aligned in a value column,
+ * the delay in a column of its own; minutes and delay coloured by the
+ * delay, "---" (words.nodata) without reliable data.
+ */
+static void
+render_travel(struct render_pass *p, const struct layout_widget *w, int x,
+    int y, int ww, int wh)
+{
+	struct park_rules ru;
+	const struct park_doc *d = render_park_doc(p, w->feed, &ru);
+	const struct layout_park_ref *refs = w->items.v;
+	int rh = render_row_height(p, w), gap = 3, vw = w->value_w;
+	int dw = w->delay_w > 0 ? w->delay_w :
+				  render_text_width(p->r, w->font, "+99");
+	/* A page has at most all the items (LAYOUT_MAX_PARK_ITEMS). */
+	char value[LAYOUT_MAX_PARK_ITEMS][RENDER_TRAVEL_TEXT];
+	char delay[LAYOUT_MAX_PARK_ITEMS][16];
+	uint32_t color[LAYOUT_MAX_PARK_ITEMS];
+	size_t first, rows;
+
+	if (d != NULL && d->kind != INFO_KIND_TRAVEL)
+		d = NULL;
+	if (!render_page_rows(p, w, w->items.n, wh, rh, &first, &rows))
+		return;
+	/* Resolve the page first: the value column fits its widest. */
+	for (size_t i = first; i < w->items.n && i < first + rows; i++) {
+		const struct info_item *it =
+		    d != NULL ? info_find(d, refs[i].id) : NULL;
+		size_t k = i - first;
+		int m = 0, dl = 0;
+
+		delay[k][0] = '\0';
+		if (it != NULL)
+			p->next = render_min(
+			    p->next, render_expiry(it->time_ms, &ru));
+		if (it == NULL || !info_travel(it, &ru, &m, &dl)) {
+			util_strlcpy(
+			    value[k], w->words.nodata, sizeof(value[k]));
+			color[k] = w->delay_colors.nodata;
+		} else {
+			snprintf(value[k], sizeof(value[k]), "%d min", m);
+			if (dl >= 1)
+				snprintf(delay[k], sizeof(delay[k]), "+%d", dl);
+			color[k] = dl >= w->heavy ? w->delay_colors.heavy :
+			    dl >= w->delayed      ? w->delay_colors.delayed :
+						    w->delay_colors.normal;
+		}
+		if (w->value_w == 0 &&
+		    render_text_width(p->r, w->font, value[k]) > vw)
+			vw = render_text_width(p->r, w->font, value[k]);
+	}
+	for (size_t i = first; i < w->items.n && i < first + rows; i++) {
+		size_t k = i - first;
+		int ry = y + (int)k * rh;
+		const char *label =
+		    refs[i].label[0] != '\0' ? refs[i].label : refs[i].id;
+		int lw = ww - vw - dw - 2 * gap;
+
+		render_cell(
+		    p, w, w->color, LAYOUT_ALIGN_LEFT, label, x, ry, lw, rh);
+		render_cell(p, w, color[k], LAYOUT_ALIGN_RIGHT, value[k],
+		    x + lw + gap, ry, vw, rh);
+		render_cell(p, w, color[k], LAYOUT_ALIGN_LEFT, delay[k],
+		    x + ww - dw, ry, dw, rh);
+		if (p->emit != NULL) {
+			char v[RENDER_TRAVEL_TEXT + 20];
+			snprintf(v, sizeof(v), "%s%s%s", value[k],
+			    delay[k][0] != '\0' ? " " : "", delay[k]);
+			p->emit(p->emit_arg, p->region, p->region_name, p->page,
+			    "travel", label, v);
+		}
+	}
+}
+
+/* One ticker item: what it says, in which colour, for the readout. */
+struct render_tick {
+	const char *text;
+	uint32_t color;
+	const char *value; /* severity, or "message" */
+};
+
+#define RENDER_TICKS_MAX 128
+
+static uint32_t
+render_severity_color(const struct layout_widget *w, const char *severity)
+{
+	const struct layout_severity_colors *c = &w->severity_colors;
+
+	switch (info_severity_rank(severity)) {
+	case 5:
+		return c->highest;
+	case 4:
+		return c->high;
+	case 3:
+		return c->medium;
+	case 2:
+		return c->low;
+	case 1:
+		return c->lowest;
+	default:
+		return c->none;
+	}
+}
+
+static const struct info_item *render_tick_base;
+
+/* Situation indices: highest severity first, then document order. */
+static int
+render_by_severity(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int rx = info_severity_rank(render_tick_base[x].severity);
+	int ry = info_severity_rank(render_tick_base[y].severity);
+
+	if (rx != ry)
+		return ry - rx;
+	return x < y ? -1 : x > y;
+}
+
+/* Milliseconds until a situation record starts or stops being shown. */
+static int64_t
+render_situation_next(const struct info_item *it, int64_t now)
+{
+	int64_t next = RENDER_NEVER;
+
+	if (it->validity != INFO_VALID_BY_TIME)
+		return RENDER_NEVER;
+	if (it->start_ms != PARK_NO_TIME && it->start_ms != PARK_BAD_TIME &&
+	    it->start_ms > now)
+		next = it->start_ms - now;
+	if (it->end_ms != PARK_NO_TIME && it->end_ms != PARK_BAD_TIME &&
+	    it->end_ms > now)
+		next = render_min(next, it->end_ms - now);
+	return next;
+}
+
+/*
+ * The ticker's items in order.  Operator messages of the region's zone
+ * at or above first_priority come first (highest priority first); then
+ * the situations shown now, highest severity first, then in document
+ * order, with one of the remaining messages after each situation; any
+ * messages left over close the run.
+ */
+static size_t
+render_ticks(struct render_pass *p, const struct layout_widget *w,
+    const struct park_doc *d, const struct render_ticker_msg *msgs,
+    size_t nmsgs, struct render_tick *out)
+{
+	size_t idx[RENDER_TICKS_MAX], nsit = 0, n = 0, m = 0;
+
+	for (size_t i = 0; d != NULL && i < d->ninfo; i++) {
+		p->next = render_min(
+		    p->next, render_situation_next(&d->info[i], p->wall_ms));
+		if (nsit < RENDER_TICKS_MAX - RENDER_TICKER_MAX &&
+		    info_situation_shown(&d->info[i], p->wall_ms))
+			idx[nsit++] = i;
+	}
+	if (nsit > 1) {
+		render_tick_base = d->info;
+		qsort(idx, nsit, sizeof(idx[0]), render_by_severity);
+		render_tick_base = NULL;
+	}
+	for (; m < nmsgs && msgs[m].priority >= w->first_priority; m++)
+		out[n++] = (struct render_tick){ msgs[m].text,
+			w->severity_colors.message, "message" };
+	for (size_t i = 0; i < nsit; i++) {
+		const struct info_item *it = &d->info[idx[i]];
+		out[n++] = (struct render_tick){ it->text,
+			render_severity_color(w, it->severity), it->severity };
+		if (m < nmsgs) {
+			out[n++] = (struct render_tick){ msgs[m].text,
+				w->severity_colors.message, "message" };
+			m++;
+		}
+	}
+	for (; m < nmsgs; m++)
+		out[n++] = (struct render_tick){ msgs[m].text,
+			w->severity_colors.message, "message" };
+	return n;
+}
+
+/*
+ * The ticker: its items in one line with the separator between them.
+ * When they fit they stand still; otherwise the line starts with its
+ * first (most important) item at the left edge and runs left at
+ * scroll_speed, repeating seamlessly (the separator also follows the
+ * last item).  The position is a pure
+ * function of the animation time, so the next whole-pixel step is the
+ * next change.
+ */
+static void
+render_ticker(struct render_pass *p, const struct layout_widget *w, int x,
+    int y, int ww, int wh)
+{
+	struct render_ticker_msg msgs[RENDER_TICKER_MAX];
+	struct render_tick ticks[RENDER_TICKS_MAX];
+	struct park_rules ru;
+	const struct park_doc *d =
+	    render_info_doc(p, w->feed, INFO_KIND_SITUATION, &ru);
+	IDirectFBFont *font = render_font(p->r, w->font);
+	size_t nmsgs = 0, n;
+	int asc = 0, desc = 0, ty, sepw, block;
+	int64_t content = 0, period;
+
+	if (p->zone != NULL && p->zone[0] != '\0' && p->src != NULL &&
+	    p->src->ticker != NULL)
+		nmsgs = p->src->ticker(
+		    p->src->ctx, p->zone, p->wall_ms, msgs, RENDER_TICKER_MAX);
+	if (nmsgs > RENDER_TICKER_MAX)
+		nmsgs = RENDER_TICKER_MAX;
+	n = render_ticks(p, w, d, msgs, nmsgs, ticks);
+	if (n == 0) {
+		render_info_none(p, w, "ticker",
+		    w->feed[0] != '\0' && d == NULL, x, y, ww, wh);
+		return;
+	}
+	for (size_t i = 0; p->emit != NULL && i < n; i++)
+		p->emit(p->emit_arg, p->region, p->region_name, p->page,
+		    "ticker", ticks[i].text, ticks[i].value);
+	if (font == NULL)
+		return;
+	font->GetAscender(font, &asc);
+	font->GetDescender(font, &desc);
+	ty = w->valign == LAYOUT_VALIGN_TOP   ? y :
+	    w->valign == LAYOUT_VALIGN_BOTTOM ? y + wh - (asc - desc) :
+						y + (wh - (asc - desc)) / 2;
+	sepw = render_text_width(p->r, w->font, w->separator);
+	block = sepw + w->scroll_gap;
+	for (size_t i = 0; i < n; i++)
+		content += render_text_width(p->r, w->font, ticks[i].text);
+	period = content + (int64_t)block * (int64_t)n;
+	if (content + (int64_t)block * (int64_t)(n - 1) <= ww) {
+		/* Everything fits: the items stand still, left to right. */
+		int cx = x;
+		for (size_t i = 0; i < n; i++) {
+			render_string(
+			    p, font, ticks[i].color, ticks[i].text, cx, ty);
+			cx += render_text_width(p->r, w->font, ticks[i].text);
+			if (i + 1 < n)
+				render_string(p, font, w->color, w->separator,
+				    cx + (block - sepw) / 2, ty);
+			cx += block;
+		}
+		return;
+	}
+	{
+		int64_t moved = p->anim_ms * w->scroll_speed / 1000;
+		int64_t next = ((moved + 1) * 1000 + w->scroll_speed - 1) /
+			w->scroll_speed -
+		    p->anim_ms;
+		int64_t start = x - moved % period;
+
+		p->next = render_min(p->next, next < 1 ? 1 : next);
+		for (int64_t cx0 = start; cx0 < x + ww; cx0 += period) {
+			int64_t cx = cx0;
+			for (size_t i = 0; i < n && cx < x + ww; i++) {
+				int iw = render_text_width(
+				    p->r, w->font, ticks[i].text);
+				if (cx + iw > x)
+					render_string(p, font, ticks[i].color,
+					    ticks[i].text, (int)cx, ty);
+				cx += iw;
+				if (cx + block > x && cx < x + ww)
+					render_string(p, font, w->color,
+					    w->separator,
+					    (int)cx + (block - sepw) / 2, ty);
+				cx += block;
+			}
+		}
+	}
+}
+
+#define RENDER_DEPARTURES_MAX 256 /* rows a board pages through */
+
+/*
+ * The departure board: the departures shown now (info_departure_shown,
+ * already in scheduled order) in columns time, line, destination,
+ * platform and delay, paged when they do not fit.  The first departure
+ * to leave the board is the next change.
+ */
+static void
+render_departures(struct render_pass *p, const struct layout_widget *w, int x,
+    int y, int ww, int wh)
+{
+	struct park_rules ru;
+	const struct park_doc *d =
+	    render_info_doc(p, w->feed, INFO_KIND_DEPARTURE, &ru);
+	size_t idx[RENDER_DEPARTURES_MAX], n = 0, first, rows;
+	int rh = render_row_height(p, w), gap = 3;
+	int tw = w->time_w > 0 ? w->time_w :
+				 render_text_width(p->r, w->font, "00:00");
+	int dw = w->delay_w > 0 ? w->delay_w :
+				  render_text_width(p->r, w->font, "+99");
+	int lw = w->line_w, pw = w->platform_w, destw;
+
+	for (size_t i = 0; d != NULL && i < d->ninfo; i++) {
+		const struct info_item *it = &d->info[i];
+		int64_t late =
+		    it->delay_min != INFO_NO_DELAY && it->delay_min > 0 ?
+		    (int64_t)it->delay_min * 60000 :
+		    0;
+		if (!info_departure_shown(it, p->wall_ms))
+			continue;
+		/* Shown up to and including time + delay: gone 1 ms on. */
+		p->next =
+		    render_min(p->next, it->time_ms + late - p->wall_ms + 1);
+		if (n == RENDER_DEPARTURES_MAX)
+			continue;
+		idx[n++] = i;
+		if (w->line_w == 0 &&
+		    render_text_width(p->r, w->font, it->line) > lw)
+			lw = render_text_width(p->r, w->font, it->line);
+		if (w->platform_w == 0 &&
+		    render_text_width(p->r, w->font, it->platform) > pw)
+			pw = render_text_width(p->r, w->font, it->platform);
+	}
+	if (n == 0) {
+		render_info_none(p, w, "departures", d == NULL, x, y, ww, wh);
+		return;
+	}
+	if (!render_page_rows(p, w, n, wh, rh, &first, &rows))
+		return;
+	destw = ww - tw - lw - pw - dw - 4 * gap;
+	for (size_t i = first; i < n && i < first + rows; i++) {
+		const struct info_item *it = &d->info[idx[i]];
+		int ry = y + (int)(i - first) * rh, cx = x;
+		char time[16], delay[16];
+
+		info_departure_time(it, time, sizeof(time));
+		info_departure_delay(it, delay, sizeof(delay));
+		render_cell(
+		    p, w, w->color, LAYOUT_ALIGN_LEFT, time, cx, ry, tw, rh);
+		cx += tw + gap;
+		render_cell(p, w, w->color, LAYOUT_ALIGN_LEFT, it->line, cx, ry,
+		    lw, rh);
+		cx += lw + gap;
+		render_cell(p, w, w->color, LAYOUT_ALIGN_LEFT, it->text, cx, ry,
+		    destw, rh);
+		cx += destw + gap;
+		render_cell(p, w, w->color, LAYOUT_ALIGN_RIGHT, it->platform,
+		    cx, ry, pw, rh);
+		cx += pw + gap;
+		render_cell(p, w, w->delay_colors.delayed, LAYOUT_ALIGN_LEFT,
+		    delay, cx, ry, dw, rh);
+		if (p->emit != NULL) {
+			char text[LAYOUT_TEXT_LEN];
+			snprintf(text, sizeof(text), "%s  %s  %s%s%s", time,
+			    it->line, it->text,
+			    it->platform[0] != '\0' ? "  " : "", it->platform);
+			p->emit(p->emit_arg, p->region, p->region_name, p->page,
+			    "departure", text, delay);
+		}
+	}
 }
 
 /* ---- operator messages: multi.h ops on DirectFB ---- */
@@ -1144,6 +1620,15 @@ render_widget(struct render_pass *p, const struct layout_widget *w, int x,
 	case LAYOUT_WIDGET_PARK_SUM:
 		render_park_sum(p, w, x, y, ww, wh);
 		break;
+	case LAYOUT_WIDGET_TRAVEL:
+		render_travel(p, w, x, y, ww, wh);
+		break;
+	case LAYOUT_WIDGET_TICKER:
+		render_ticker(p, w, x, y, ww, wh);
+		break;
+	case LAYOUT_WIDGET_DEPARTURES:
+		render_departures(p, w, x, y, ww, wh);
+		break;
 	}
 }
 
@@ -1181,11 +1666,13 @@ render_walk(struct render_pass *p)
 
 		p->region = i;
 		p->region_name = rg->name;
+		p->zone = rg->zone;
 		p->page = render_page(p->r, i, p->anim_ms);
 		if (s != NULL)
 			s->SetClip(s, &clip);
 		render_fill(s, rg->background, rg->x, rg->y, rg->w, rg->h);
-		if (rg->zone[0] != '\0') {
+		/* A ticker runs its zone's messages among its items. */
+		if (rg->zone[0] != '\0' && !layout_region_has_ticker(rg)) {
 			const struct render_message *m =
 			    render_zone_message(p, rg->zone, rg->w, rg->h);
 			if (m != NULL) {

@@ -57,6 +57,14 @@ struct render_message {
 	int64_t since_ms; /* wall ms its page cycle started */
 };
 
+/* An operator message as a ticker item: MULTI tags dropped. */
+#define RENDER_TICKER_MAX 32 /* messages one ticker takes */
+struct render_ticker_msg {
+	char id[40];
+	char text[LAYOUT_TEXT_LEN];
+	int priority;
+};
+
 struct render_source {
 	/* The last good document of feed (NULL = none); fill rules' times. */
 	const struct park_doc *(*doc)(
@@ -68,6 +76,13 @@ struct render_source {
 	const struct render_message *(*message)(
 	    void *ctx, const char *zone, int w, int h, int64_t now_ms);
 	void *ctx;
+	/*
+	 * The messages a ticker in a region of zone runs at now_ms, highest
+	 * priority first (ties: newest first), at most max; returns how
+	 * many.  May be NULL (no messages in tickers).
+	 */
+	size_t (*ticker)(void *ctx, const char *zone, int64_t now_ms,
+	    struct render_ticker_msg *out, size_t max);
 };
 
 int64_t render_draw(struct render *r, IDirectFBSurface *dst, int64_t wall_ms,
@@ -76,7 +91,16 @@ int64_t render_draw(struct render *r, IDirectFBSurface *dst, int64_t wall_ms,
 /*
  * What the board shows, as text: emit is called for every widget on the
  * current page of every region, in drawing order; value is what a parking
- * widget shows (number or word), NULL for other widgets.
+ * widget shows (number or word), NULL for other widgets.  The traffic
+ * widgets emit one entry per row or item:
+ *  "travel":     text the route's label, value "9 min +4", "9 min" or "---";
+ *  "departure":  text "12:04  IR 2379  Zürich HB  5" (two spaces between
+ *                the columns time, line, destination, platform), value the
+ *                delay ("+3" or "");
+ *  "ticker":     text an item, value its severity as written ("" when
+ *                none) or "message" for an operator message;
+ *  "departures", "ticker" with value "nodata" or "empty": nothing to show,
+ *                text what is shown instead (nodata_text, empty_text).
  */
 typedef void render_emit_cb(void *arg, size_t region, const char *region_name,
     size_t page, const char *type, const char *text, const char *value);

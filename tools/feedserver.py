@@ -23,6 +23,26 @@ Endpoints
                      (whole seconds) in Europe/Zurich with its offset, so the
                      document, its ETag and Last-Modified change every
                      second; "frozen" keeps one document (and gets 304s).
+  GET  /datex2-traveltime
+                     Simulated DATEX II 2.3 travel times
+                     (ElaboratedDataPublication, TravelTimeData) on four
+                     Lucerne routes, TRAVEL_ROUTES: travel and free-flow
+                     time in seconds, the delay a slow wave of wall time
+                     that changes every STEP_S seconds; LU-HORW always has
+                     dataError.  measurementOrCalculationTime is the time
+                     of the request (whole seconds, UTC).
+  GET  /datex2-situation
+                     Simulated DATEX II 2.3 SituationPublication: an
+                     accident on the A2 (high, active) during the first 6
+                     minutes of every 10, a queue on the A14 (medium, by
+                     validity time) during the first 50 minutes of every
+                     hour, roadworks on the Seebrücke (low, yesterday to
+                     tomorrow), an event without validity (lowest) and a
+                     suspended tunnel closure (never shown).
+  GET  /stationboard A simulated transport.opendata.ch stationboard for
+                     Luzern: an hourly timetable (STATION_TIMETABLE) from 3
+                     minutes ago on, 15 departures, with delays that come
+                     and go, so the next departures are always upcoming.
   GET  /files/NAME   A file from --dir (nothing outside it).
   Both send ETag and Last-Modified, answer 304 to a matching If-None-Match
   (or, without one, If-Modified-Since), and gzip the body when the request
@@ -82,6 +102,9 @@ Endpoints
                       ("hang" for one that got nothing)], ...]}}
   GET  /last/PATH    the last document sent with 200 on /PATH (identity
                      encoding), e.g. /last/pls-luzern, with X-Served-At.
+
+The frozen mode works for every simulated path: the last document served
+(or, before any, one made now) is kept with its old times.
 
 Every handler is bounded: socket timeouts, at most MAX_CONNECTIONS
 connections at a time (more are closed at once), request bodies of at most
@@ -245,6 +268,245 @@ def oversize_parts(mib):
                 buf = []
         yield tail
     return total, gen
+
+
+# ---------------------------------------------------------------------------
+# Simulated traffic: DATEX II travel times and situations, a stationboard
+# ---------------------------------------------------------------------------
+
+DATEX23_NS = "http://datex2.eu/schema/2/2_0"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+# Route id (predefined location reference), free-flow s, largest extra
+# delay s, wave period s; None as the delay: the route reports dataError.
+TRAVEL_ROUTES = [
+    ("LU-ZENTRUM", 480, 420, 180),
+    ("LU-BAHNHOF", 360, 240, 240),
+    ("LU-A2-NORD", 720, 1500, 300),
+    ("LU-HORW", 600, None, 0),
+]
+
+
+def utc_iso(t):
+    return datetime.datetime.fromtimestamp(
+        int(t), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _datex23(kind, ts, body):
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<d2LogicalModel xmlns="%s" xmlns:xsi="%s" '
+            'modelBaseVersion="2">\n'
+            ' <exchange><supplierIdentification><country>ch</country>'
+            '<nationalIdentifier>tafel-demo</nationalIdentifier>'
+            '</supplierIdentification></exchange>\n'
+            ' <payloadPublication xsi:type="%s" lang="de">\n'
+            '  <publicationTime>%s</publicationTime>\n'
+            '  <publicationCreator><country>ch</country>'
+            '<nationalIdentifier>tafel-demo</nationalIdentifier>'
+            '</publicationCreator>\n%s'
+            ' </payloadPublication>\n</d2LogicalModel>\n'
+            % (DATEX23_NS, XSI_NS, kind, utc_iso(ts), body)).encode()
+
+
+def traveltime_routes(t):
+    """(route id, travel s or None for dataError, free-flow s) at t."""
+    step = int(t // STEP_S) * STEP_S
+    out = []
+    for rid, free, extra, period in TRAVEL_ROUTES:
+        if extra is None:
+            out.append((rid, None, free))
+            continue
+        phase = _unit(rid) * 2 * math.pi
+        wave = math.sin(2 * math.pi * step / period + phase)
+        out.append((rid, free + max(0.0, wave) * extra, free))
+    return out
+
+
+def traveltime_document(t):
+    ts = int(t)
+    parts = []
+    for rid, travel, free in traveltime_routes(ts):
+        tt = ('<travelTime><dataError>true</dataError>'
+              '<duration>0</duration></travelTime>' if travel is None else
+              '<travelTime><duration>%.1f</duration></travelTime>' % travel)
+        parts.append(
+            '  <elaboratedData><basicData xsi:type="TravelTimeData">\n'
+            '   <measurementOrCalculationTime>%s'
+            '</measurementOrCalculationTime>\n'
+            '   <pertinentLocation xsi:type="LocationByReference">'
+            '<predefinedLocationReference targetClass="PredefinedLocation" '
+            'id="%s" version="1"/></pertinentLocation>\n'
+            '   <travelTimeTrendType>stable</travelTimeTrendType>'
+            '<travelTimeType>estimated</travelTimeType>\n'
+            '   %s\n   <freeFlowTravelTime><duration>%.1f</duration>'
+            '</freeFlowTravelTime>\n'
+            '  </basicData></elaboratedData>\n'
+            % (utc_iso(ts), rid, tt, free))
+    return _datex23("ElaboratedDataPublication", ts, "".join(parts)), ts
+
+
+def _situation(sid, rtype, severity, validity, road, extra="",
+               created=0):
+    """One situation with one record; validity is the <validity> XML or
+    ""; road is (roadNumber or None, roadName or None, destination)."""
+    number, name, dest = road
+    info = ""
+    if number:
+        info += "<roadNumber>%s</roadNumber>" % number
+    if name:
+        info += "<roadName><values><value lang=\"de\">%s</value></values>" \
+                "</roadName>" % name
+    if dest:
+        info += "<roadDestination>%s</roadDestination>" % dest
+    when = utc_iso(created)
+    return ('  <situation id="%s" version="1">\n'
+            '   <overallSeverity>%s</overallSeverity>\n'
+            '   <headerInformation><confidentiality>noRestriction'
+            '</confidentiality><informationStatus>real</informationStatus>'
+            '</headerInformation>\n'
+            '   <situationRecord xsi:type="%s" id="%s-R1" version="1">\n'
+            '    <situationRecordCreationTime>%s'
+            '</situationRecordCreationTime>\n'
+            '    <situationRecordVersionTime>%s'
+            '</situationRecordVersionTime>\n'
+            '    <probabilityOfOccurrence>certain</probabilityOfOccurrence>\n'
+            '    <severity>%s</severity>\n%s'
+            '    <groupOfLocations xsi:type="Linear">'
+            '<supplementaryPositionalDescription><roadInformation>%s'
+            '</roadInformation></supplementaryPositionalDescription>'
+            '</groupOfLocations>\n%s'
+            '   </situationRecord>\n  </situation>\n'
+            % (sid, severity, rtype, sid, when, when, severity, validity,
+               info, extra))
+
+
+def _validity(status, start=None, end=None):
+    spec = ""
+    if start is not None:
+        spec = "<validityTimeSpecification><overallStartTime>%s" \
+               "</overallStartTime>" % utc_iso(start)
+        if end is not None:
+            spec += "<overallEndTime>%s</overallEndTime>" % utc_iso(end)
+        spec += "</validityTimeSpecification>"
+    return "    <validity><validityStatus>%s</validityStatus>%s" \
+           "</validity>\n" % (status, spec)
+
+
+def situation_document(t):
+    ts = int(t)
+    hour = ts - ts % 3600
+    day = ts - ts % 86400
+    parts = []
+    if ts % 600 < 360:
+        parts.append(_situation(
+            "DEMO-A2-UNFALL", "Accident", "high",
+            _validity("active", ts - ts % 600),
+            ("A2", None, "Basel"), "    <accidentType>collision"
+            "</accidentType>\n", ts - ts % 600))
+    parts.append(_situation(
+        "DEMO-A14-STAU", "AbnormalTraffic", "medium",
+        _validity("definedByValidityTimeSpec", hour, hour + 3000),
+        ("A14", None, "Zug"), "    <abnormalTrafficType>queuingTraffic"
+        "</abnormalTrafficType>\n    <queueLength>2500</queueLength>\n",
+        hour))
+    parts.append(_situation(
+        "DEMO-SEEBRUECKE", "MaintenanceWorks", "low",
+        _validity("definedByValidityTimeSpec", day - 86400,
+                  day + 86400 + 17 * 3600),
+        (None, "Seebrücke", None), "", day - 86400))
+    parts.append(_situation(
+        "DEMO-KKL", "PublicEvent", "lowest", "",
+        (None, "Europaplatz", None), "    <publicEventType>concert"
+        "</publicEventType>\n", day))
+    parts.append(_situation(
+        "DEMO-TUNNEL", "RoadOrCarriagewayOrLaneManagement", "highest",
+        _validity("suspended", day),
+        ("A2", "Sonnenbergtunnel", None),
+        "    <roadOrCarriagewayOrLaneManagementType>roadClosed"
+        "</roadOrCarriagewayOrLaneManagementType>\n", day))
+    return _datex23("SituationPublication", ts, "".join(parts)), hour
+
+
+# Minute of the hour, category, number (or train number base: + 2 per
+# hour), destination, platform.
+STATION_TIMETABLE = [
+    (4, "S", "S1", "Baar Lindenpark", "12"),
+    (7, "IR", 2400, "Basel SBB", "7"),
+    (10, "RE", 4000, "Olten", "6"),
+    (12, "IR", 2300, "Zürich HB", "8"),
+    (18, "S", "S41", "Sursee", "14"),
+    (22, "IR", 2500, "Locarno", "4"),
+    (25, "S", "S3", "Brunnen", "13"),
+    (34, "S", "S1", "Baar Lindenpark", "12"),
+    (35, "IR", 2600, "Bern", "5"),
+    (40, "B", "1", "Obernau Dorf", ""),
+    (42, "IR", 2302, "Zürich HB", "8"),
+    (48, "S", "S6", "Wolhusen", "15"),
+    (52, "IC", 2800, "Genève-Aéroport", "3"),
+]
+STATIONBOARD_LIMIT = 15
+STATION = {"id": "8505000", "name": "Luzern", "score": None,
+           "coordinate": {"type": "WGS84", "x": 47.050168, "y": 8.310185},
+           "distance": None}
+
+
+def _offset_str(t):
+    off = zurich_offset_s(t)
+    return "%s%+03d00" % (datetime.datetime.fromtimestamp(
+        int(t) + off, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
+        off // 3600)
+
+
+def stationboard_document(t):
+    """The departures from 3 minutes ago on (the daemon drops those gone),
+    in the timetable's local minutes; delays change every 2 minutes."""
+    ts = int(t)
+    local = ts + zurich_offset_s(ts)
+    hour0 = local - local % 3600 - 3600
+    board = []
+    for h in range(4):
+        base = hour0 + h * 3600
+        for minute, cat, num, to, plat in STATION_TIMETABLE:
+            dep_local = base + minute * 60
+            dep = dep_local - zurich_offset_s(dep_local - 3600)
+            if dep < ts - 180:
+                continue
+            if isinstance(num, int):
+                num = str(num + 2 * ((base // 3600) % 24))
+            u = _unit(num, dep, ts // 120)
+            delay = None if u < 0.3 else (0 if u < 0.6 else
+                                          int(1 + (u - 0.6) * 12))
+            prog = plat if u < 0.95 or not plat else str(int(plat) + 1)
+            board.append({
+                "stop": {"station": STATION, "arrival": None,
+                         "arrivalTimestamp": None,
+                         "departure": _offset_str(dep),
+                         "departureTimestamp": dep, "delay": delay,
+                         "platform": plat or None,
+                         "prognosis": {"platform": prog if prog != plat
+                                       else None, "arrival": None,
+                                       "departure": None,
+                                       "capacity1st": None,
+                                       "capacity2nd": None},
+                         "realtimeAvailability": None,
+                         "location": STATION},
+                "name": None, "category": cat, "subcategory": None,
+                "categoryCode": None, "number": num,
+                "operator": "VBL" if cat == "B" else "SBB", "to": to,
+                "passList": [], "capacity1st": None, "capacity2nd": None})
+    board.sort(key=lambda e: e["stop"]["departureTimestamp"])
+    doc = {"station": STATION, "stationboard": board[:STATIONBOARD_LIMIT]}
+    body = json.dumps(doc, ensure_ascii=False, indent=1).encode() + b"\n"
+    # The document changes with the delays, every 2 minutes.
+    return body, ts - ts % 120
+
+
+SIMULATED = {
+    "/datex2-traveltime": (traveltime_document, "application/xml"),
+    "/datex2-situation": (situation_document, "application/xml"),
+    "/stationboard": (stationboard_document,
+                      "application/json; charset=utf-8"),
+}
 
 
 NGINX_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
@@ -452,6 +714,13 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 body, ts = pls_document(time.time(), setting.get("override"))
             return body, etag_of(body), ts, "application/json; charset=utf-8"
+        if path in SIMULATED:
+            make, ctype = SIMULATED[path]
+            if setting["mode"] == "frozen":
+                body, ts = setting["_doc"]
+            else:
+                body, ts = make(time.time())
+            return body, etag_of(body), ts, ctype
         if path.startswith("/files/") and self.st.folder:
             name = urllib.parse.unquote(path[len("/files/"):])
             if not name or "\0" in name:
@@ -667,6 +936,9 @@ class Handler(BaseHTTPRequestHandler):
                     setting.get("override"))
             elif last is not None:
                 setting["_doc"] = last[:2]
+            elif path in SIMULATED:
+                setting["_doc"] = SIMULATED[path][0](
+                    time.time() - float(setting.get("age_s", 0)))
         with self.st.lock:
             prev = self.st.settings.get(path)
             if "count" in setting and prev:

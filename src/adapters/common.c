@@ -8,6 +8,7 @@
 
 #include <json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -199,11 +200,37 @@ adapter_walk_object(
 	w->end = json_object_iter_end(items);
 }
 
+void
+adapter_walk_nodes(struct adapter_walk *w, struct _xmlNode **nodes, size_t n,
+    adapter_node_fn *fn)
+{
+	free(w->nodes);
+	w->nodes = nodes;
+	w->node = fn;
+	w->i = 0;
+	w->n = n;
+}
+
+void
+adapter_walk_fini(struct adapter_walk *w)
+{
+	free(w->nodes);
+	w->nodes = NULL;
+	w->node = NULL;
+	w->n = 0;
+}
+
 int
 adapter_walk_step(struct adapter_walk *w, size_t max)
 {
 	struct json_object *item;
 
+	if (w->node != NULL) {
+		for (; max > 0 && w->i < w->n; max--)
+			if (w->node(w->nodes[w->i++], &w->c) != 0)
+				return -1;
+		return w->i < w->n;
+	}
 	if (w->items == NULL)
 		return 0;
 	if (w->keyed != NULL) {

@@ -21,6 +21,7 @@
 #include "park.h"
 
 struct json_object;
+struct _xmlNode;
 
 /*
  * The field paths in use for one document of a path-based format
@@ -36,6 +37,8 @@ struct adapter_ctx {
 	const char *tz;                    /* zone for zone-less times */
 	const struct adapter_paths *paths; /* path-based formats, else NULL */
 	int nodata;                        /* no item has data (all "---") */
+	const char *lang;                  /* the sign's language: de ... */
+	const struct park_doc *table;      /* names and sizes, or NULL */
 	struct park_doc *out;
 	char *err;
 	size_t errlen;
@@ -96,6 +99,7 @@ typedef int adapter_item_fn(
     struct json_object *item, const struct adapter_ctx *c);
 typedef int adapter_keyed_fn(
     const char *key, struct json_object *item, const struct adapter_ctx *c);
+typedef int adapter_node_fn(struct _xmlNode *node, const struct adapter_ctx *c);
 
 /*
  * One document being walked: the context its items are mapped with, and
@@ -112,6 +116,8 @@ struct adapter_walk {
 	struct json_object *items;  /* NULL: nothing to walk */
 	size_t i, n;                /* array: next index, length */
 	struct json_object_iterator it, end; /* object: next member, end */
+	struct _xmlNode **nodes;             /* XML walks: the records */
+	adapter_node_fn *node;
 };
 
 /* Walk the elements of the array items that are objects (others skipped). */
@@ -120,6 +126,15 @@ void adapter_walk_array(
 /* Walk the members of the object items whose values are objects. */
 void adapter_walk_object(
     struct adapter_walk *w, struct json_object *items, adapter_keyed_fn *keyed);
+
+/*
+ * Walk the XML elements nodes[0..n) (an array from malloc, which the walk
+ * takes over; the nodes stay the document's).
+ */
+void adapter_walk_nodes(struct adapter_walk *w, struct _xmlNode **nodes,
+    size_t n, adapter_node_fn *fn);
+/* Free what the walk owns (the node array). */
+void adapter_walk_fini(struct adapter_walk *w);
 
 /*
  * Map up to max more elements (skipped ones count too): 1 while some are

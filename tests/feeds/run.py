@@ -2,14 +2,16 @@
 """Feed fixtures: every document under tests/feeds/<format>/ through
 `tafeld inspect`, compared byte for byte with what a person worked out.
 
-Per case, next to <case>.json (the document, stored exactly as a server
-would send it):
+Per case, next to <case>.json or <case>.xml (the document, stored exactly
+as a server would send it):
   <case>.expected  the exact stdout: one JSON object per shown car park;
                    empty for a document that is rejected as a whole
   <case>.rejected  (optional) marks a rejected document; holds a piece of
                    the reason that must appear on stderr (exit status 1)
   <case>.args      (optional) one line of extra arguments, e.g.
-                   --now 2026-01-08T13:45:00+01:00 --stale-after 1800
+                   --now 2026-01-08T13:45:00+01:00 --stale-after 1800;
+                   a path argument (--table FILE) is relative to the
+                   format's folder
 
 Usage: run.py TAFELD [FILTER...]   (a FILTER is a substring of
 "<format>/<case>"; without one every case runs).  Prints ok/FAIL per
@@ -38,16 +40,16 @@ def cases(filters):
         if not os.path.isdir(d) or fmt.startswith(("_", ".")):
             continue
         for name in sorted(os.listdir(d)):
-            if not name.endswith(".json"):
+            case, ext = os.path.splitext(name)
+            if ext not in (".json", ".xml"):
                 continue
-            case = name[: -len(".json")]
             label = "%s/%s" % (fmt, case)
             if filters and not any(f in label for f in filters):
                 continue
-            yield fmt, os.path.join(d, case), label
+            yield fmt, os.path.join(d, case), ext, label
 
 
-def run_case(tafeld, fmt, base):
+def run_case(tafeld, fmt, base, ext):
     """Returns a list of problems (empty when the case passed)."""
     problems = []
     if not os.path.exists(base + ".expected"):
@@ -63,10 +65,10 @@ def run_case(tafeld, fmt, base):
     args = []
     if os.path.exists(base + ".args"):
         args = shlex.split(read(base + ".args"))
-    cmd = [tafeld, "inspect", fmt, base + ".json"] + args
+    cmd = [tafeld, "inspect", fmt, base + ext] + args
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=TIMEOUT_S)
+                           timeout=TIMEOUT_S, cwd=os.path.dirname(base))
     except subprocess.TimeoutExpired:
         return problems + ["timed out after %d s" % TIMEOUT_S]
     err = p.stderr.decode("utf-8", "replace")
@@ -93,8 +95,8 @@ def main():
         return 2
     tafeld = os.path.abspath(sys.argv[1])
     passed = failed = 0
-    for fmt, base, label in cases(sys.argv[2:]):
-        problems = run_case(tafeld, fmt, base)
+    for fmt, base, ext, label in cases(sys.argv[2:]):
+        problems = run_case(tafeld, fmt, base, ext)
         if problems:
             failed += 1
             print("FAIL %s" % label)

@@ -100,7 +100,7 @@ test_adapter_find_knows_every_format(void **state)
 		assert_string_equal(
 		    adapter_find(adapter_names[n])->name, adapter_names[n]);
 	}
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 13);
 	assert_null(adapter_find("datex2"));
 	assert_null(adapter_find("PLS-LUZERN"));
 	assert_null(adapter_find(NULL));
@@ -338,7 +338,7 @@ test_pls_maps_flags_times_and_codes(void **state)
 static void
 test_parkapi_v1_feed_time_is_utc_and_epoch_is_no_data(void **state)
 {
-	struct adapter_opts zurich = { "Europe/Zurich", NULL };
+	struct adapter_opts zurich = { "Europe/Zurich", NULL, NULL, NULL };
 	struct park_doc doc;
 
 	(void)state;
@@ -437,7 +437,7 @@ static void
 test_opendatasoft_fields_are_configurable(void **state)
 {
 	struct adapter_fields f;
-	struct adapter_opts o = { NULL, &f };
+	struct adapter_opts o = { NULL, &f, NULL, NULL };
 	struct park_doc doc;
 	const struct park_item *it;
 
@@ -489,7 +489,7 @@ test_opendatasoft_defaults_and_zone(void **state)
 	    "[{\"id2\": \"badbahnhof\", \"title\": \"Parkhaus Bad. Bahnhof\", "
 	    "\"free\": 286, \"total\": 750, \"status\": \"zu\", "
 	    "\"published\": \"2026-01-08T13:40:00\"}]";
-	struct adapter_opts utc = { "UTC", NULL };
+	struct adapter_opts utc = { "UTC", NULL, NULL, NULL };
 	struct park_doc doc;
 
 	(void)state;
@@ -537,7 +537,7 @@ static void
 test_geojson_paths_are_configurable(void **state)
 {
 	struct adapter_fields f;
-	struct adapter_opts o = { NULL, &f };
+	struct adapter_opts o = { NULL, &f, NULL, NULL };
 	struct park_doc doc;
 	const struct park_item *it;
 
@@ -576,6 +576,7 @@ inspect_text(
     const char *fmt, const char *text, const char *tz, char **out, char **errs)
 {
 	char *dir = fixture_dir(), path[512];
+	struct inspect_args ia = { 0 };
 	size_t olen, elen;
 	FILE *fo = open_memstream(out, &olen);
 	FILE *fe = open_memstream(errs, &elen);
@@ -584,7 +585,12 @@ inspect_text(
 	fixture_write(dir, "doc.json", text);
 	snprintf(path, sizeof(path), "%s/doc.json", dir);
 	/* 2026-01-08T12:45:00Z, stale after 1800 s. */
-	r = inspect_run(fmt, path, T_1240Z + 300000, 1800000, tz, fo, fe);
+	ia.format = fmt;
+	ia.path = path;
+	ia.now_ms = T_1240Z + 300000;
+	ia.stale_after_ms = 1800000;
+	ia.timezone = tz;
+	r = inspect_run(&ia, fo, fe);
 	fclose(fo);
 	fclose(fe);
 	fixture_rmdir(dir);
@@ -1054,7 +1060,7 @@ test_adapter_job_copies_options(void **state)
 	    "{\"results\": [{\"code\": \"a\", \"title\": \"A\", "
 	    "\"published\": \"2026-01-08T13:40:00\"}]}";
 	struct adapter_fields *fields = calloc(1, sizeof(*fields));
-	struct adapter_opts o;
+	struct adapter_opts o = { NULL, NULL, NULL, NULL };
 	struct adapter_job *j;
 	struct park_doc d;
 	char *tz = strdup("Europe/Zurich");

@@ -129,6 +129,44 @@ test_cfg_missing_layout_and_required_key(void **state)
 }
 
 static void
+test_cfg_table_url_only_for_datex2_parking(void **state)
+{
+	struct util_errs e;
+	struct cfg *c;
+
+	(void)state;
+	c = load("{\"layout\":\"l.json\",\"display\":{\"width\":64,"
+		 "\"height\":32},\"language\":\"fr\",\"feeds\":[{\"id\":"
+		 "\"a\",\"url\":\"http://x/\",\"format\":\"pls-luzern\","
+		 "\"table_url\":\"http://x/t\"},{\"id\":\"b\",\"url\":"
+		 "\"http://x/\",\"format\":\"datex2-parking\","
+		 "\"table_url\":\"ftp://x/t\"}]}",
+	    &e);
+	fixture_dump(&e);
+	assert_null(c);
+	assert_int_equal(util_errs_count(&e), 2);
+	assert_true(fixture_has(&e,
+	    "c.json: feeds[0].table_url: only a datex2-parking feed has a "
+	    "table"));
+	assert_true(fixture_has(&e,
+	    "c.json: feeds[1].table_url: \"ftp://x/t\" is not an http:// "
+	    "or https:// URL"));
+	c = load("{\"layout\":\"l.json\",\"display\":{\"width\":64,"
+		 "\"height\":32},\"language\":\"it\",\"feeds\":[{\"id\":"
+		 "\"b\",\"url\":\"http://x/\",\"format\":\"datex2-parking\","
+		 "\"table_url\":\"http://x/t\"}]}",
+	    &e);
+	assert_non_null(c);
+	assert_string_equal(cfg_language_name(c->language), "it");
+	cfg_free(c);
+	c = load("{\"layout\":\"l.json\",\"display\":{\"width\":64,"
+		 "\"height\":32},\"language\":\"es\"}",
+	    &e);
+	assert_null(c);
+	assert_true(fixture_has(&e, "c.json: language:"));
+}
+
+static void
 test_cfg_missing_file(void **state)
 {
 	struct util_errs e;
@@ -166,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_cfg_layout_must_match_display),
 		cmocka_unit_test(test_cfg_missing_layout_and_required_key),
 		cmocka_unit_test(test_cfg_missing_file),
+		cmocka_unit_test(test_cfg_table_url_only_for_datex2_parking),
 		cmocka_unit_test(test_cfg_help_mentions_every_section),
 	};
 

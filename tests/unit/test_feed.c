@@ -2,7 +2,11 @@
  * test_feed: the retry schedule of failing feeds, and a document read
  * from a file:// URL through the real loop and fetch: parsed in slices
  * between other timers, rejected with the reader's reason, and a fetch
- * that falls due during a parse started after it.
+ * that falls due during a parse started after it.  A datex2-parking feed
+ * with a table_url: names and sizes from the table, ids until one has
+ * arrived, the status document fetched again at once when a new table
+ * comes, the last good table kept when a later one fails.  A travel-time
+ * feed turns stale by its records' times.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "adapter.h"
 #include "feed.h"
+#include "info.h"
 #include "loop.h"
 #include "util.h"
 #include "fixture.h"
@@ -244,6 +250,457 @@ test_feed_fetch_due_during_a_parse_waits_for_it(void **state)
 	free(text);
 }
 
+/* ---- tables (datex2-parking table_url) ---- */
+
+#define STATUS_DOC                                                          \
+	"<?xml version=\"1.0\"?>\n"                                         \
+	"<d2LogicalModel xmlns=\"http://datex2.eu/schema/2/2_0\" "          \
+	"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"          \
+	"<payloadPublication xsi:type=\"ParkingStatusPublication\">"        \
+	"<parkingRecordStatus xsi:type=\"ParkingSiteStatus\">"              \
+	"<parkingRecordReference id=\"P1\"/><parkingOccupancy>"             \
+	"<parkingNumberOfVacantSpaces>12</parkingNumberOfVacantSpaces>"     \
+	"</parkingOccupancy></parkingRecordStatus>"                         \
+	"<parkingRecordStatus xsi:type=\"ParkingSiteStatus\">"              \
+	"<parkingRecordReference id=\"P2\"/><parkingOccupancy>"             \
+	"<parkingNumberOfSpacesOverride>90</parkingNumberOfSpacesOverride>" \
+	"<parkingNumberOfVacantSpaces>7</parkingNumberOfVacantSpaces>"      \
+	"</parkingOccupancy></parkingRecordStatus>"                         \
+	"<parkingRecordStatus xsi:type=\"ParkingSiteStatus\">"              \
+	"<parkingRecordReference id=\"X9\"/><parkingOccupancy>"             \
+	"<parkingNumberOfVacantSpaces>3</parkingNumberOfVacantSpaces>"      \
+	"</parkingOccupancy></parkingRecordStatus>"                         \
+	"</payloadPublication></d2LogicalModel>\n"
+
+/* A table naming P1 and P2 (not X9); name1 is P1's German name. */
+static void
+write_table(const char *dir, const char *name1)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\"?>\n"
+	    "<d2LogicalModel xmlns=\"http://datex2.eu/schema/2/2_0\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+	    "<payloadPublication xsi:type=\"ParkingTablePublication\">"
+	    "<parkingTable><parkingRecord id=\"P1\"><parkingName><values>"
+	    "<value lang=\"fr\">Gare</value><value lang=\"de\">%s</value>"
+	    "</values></parkingName>"
+	    "<parkingNumberOfSpaces>500</parkingNumberOfSpaces>"
+	    "</parkingRecord><parkingRecord id=\"P2\"><parkingName><values>"
+	    "<value lang=\"de\">Casino</value></values></parkingName>"
+	    "<parkingNumberOfSpaces>300</parkingNumberOfSpaces>"
+	    "</parkingRecord></parkingTable></payloadPublication>"
+	    "</d2LogicalModel>\n",
+	    name1);
+	fixture_write(dir, "table.xml", text);
+}
+
+struct trun {
+	struct loop *loop;
+	struct feeds *feeds;
+	struct loop_timer *tick, *guard;
+	char *dir;
+	struct cfg_feed cf;
+	struct cfg cfg;
+	/* Called every ms while not busy; 1 stops the loop. */
+	int (*step)(struct trun *t, const struct feed_stats *st);
+	int phase;
+	int64_t phase_ms; /* when the phase began (monotonic) */
+	uint64_t phase_fetches;
+};
+
+static void
+trun_on_tick(struct loop_timer *tm, void *arg)
+{
+	struct trun *t = arg;
+	struct feed_stats st;
+
+	feeds_stats(t->feeds, 0, util_wall_ms(), &st);
+	if (!feeds_busy(t->feeds) && t->step(t, &st)) {
+		loop_stop(t->loop);
+		return;
+	}
+	loop_timer_at(tm, util_mono_ms() + 1);
+}
+
+static void
+trun_on_guard(struct loop_timer *tm, void *arg)
+{
+	struct trun *t = arg;
+
+	(void)tm;
+	fail_msg("the feed did not settle within 20 s (phase %d)", t->phase);
+}
+
+/* status.xml (and table.xml if written) from file:// URLs, until step. */
+static void
+trun_run(struct trun *t, const char *format, const char *doc, int table,
+    int table_interval_s)
+{
+	memset(&t->cf, 0, sizeof(t->cf));
+	snprintf(t->cf.id, sizeof(t->cf.id), "dx");
+	fixture_write(t->dir, "status.xml", doc);
+	snprintf(t->cf.url, sizeof(t->cf.url), "file://%s/status.xml", t->dir);
+	if (table)
+		snprintf(t->cf.table_url, sizeof(t->cf.table_url),
+		    "file://%s/table.xml", t->dir);
+	for (t->cf.format = 0; strcmp(adapter_names[t->cf.format], format);)
+		t->cf.format++;
+	t->cf.interval_s = 3600;
+	t->cf.table_interval_s = table_interval_s;
+	t->cf.timeout_s = 30;
+	t->cf.max_bytes = 1 << 20;
+	t->cf.stale_after_s = 1800;
+	t->cf.allow_file = 1;
+	memset(&t->cfg, 0, sizeof(t->cfg));
+	t->cfg.feeds.v = &t->cf;
+	t->cfg.feeds.n = 1;
+	t->loop = loop_new();
+	assert_non_null(t->loop);
+	t->feeds = feeds_new(t->loop, NULL, NULL);
+	t->tick = loop_timer_new(t->loop, trun_on_tick, t);
+	t->guard = loop_timer_new(t->loop, trun_on_guard, t);
+	t->phase_ms = util_mono_ms();
+	loop_timer_at(t->tick, util_mono_ms() + 1);
+	loop_timer_at(t->guard, util_mono_ms() + 20000);
+	feeds_apply(t->feeds, &t->cfg);
+	assert_int_equal(loop_run(t->loop), 0);
+}
+
+static void
+trun_free(struct trun *t)
+{
+	feeds_free(t->feeds);
+	loop_timer_free(t->tick);
+	loop_timer_free(t->guard);
+	loop_free(t->loop);
+	fixture_rmdir(t->dir);
+}
+
+static const struct park_doc *
+trun_doc(struct trun *t)
+{
+	struct park_rules ru;
+
+	return feeds_doc(t->feeds, "dx", &ru);
+}
+
+/* The name of id in the feed's document, or NULL. */
+static const char *
+trun_name(struct trun *t, const char *id)
+{
+	const struct park_doc *d = trun_doc(t);
+	const struct park_item *it = d != NULL ? park_doc_find(d, id) : NULL;
+
+	return it != NULL ? it->name : NULL;
+}
+
+static void
+trun_next(struct trun *t, const struct feed_stats *st)
+{
+	t->phase++;
+	t->phase_ms = util_mono_ms();
+	t->phase_fetches = st->fetches;
+}
+
+/* Until the status document is mapped with the table's names. */
+static int
+step_until_named(struct trun *t, const struct feed_stats *st)
+{
+	const char *n = trun_name(t, "P1");
+
+	(void)st;
+	return n != NULL && strcmp(n, "Bahnhof") == 0;
+}
+
+static void
+test_feed_table_names_and_sizes_the_car_parks(void **state)
+{
+	struct trun t = { .dir = fixture_dir(), .step = step_until_named };
+	const struct park_doc *d;
+	const struct park_item *p2;
+	struct feed_stats st;
+
+	(void)state;
+	write_table(t.dir, "Bahnhof");
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 3600);
+	d = trun_doc(&t);
+	/* X9 is not in the table: not shown. */
+	assert_int_equal(d->n, 2);
+	assert_int_equal(park_doc_find(d, "P1")->total, 500);
+	assert_int_equal(park_doc_find(d, "P1")->free, 12);
+	p2 = park_doc_find(d, "P2");
+	assert_string_equal(p2->name, "Casino");
+	assert_int_equal(p2->total, 90); /* the override beats the table */
+	assert_null(park_doc_find(d, "X9"));
+	feeds_stats(t.feeds, 0, util_wall_ms(), &st);
+	assert_int_equal(st.failing, 0);
+	assert_true(st.fetches <= 2);
+	trun_free(&t);
+}
+
+/* Until the status document is in (the table cannot be read). */
+static int
+step_until_fetched(struct trun *t, const struct feed_stats *st)
+{
+	(void)t;
+	return st->fetches >= 1;
+}
+
+static void
+test_feed_without_a_table_names_are_the_ids(void **state)
+{
+	struct trun t = { .dir = fixture_dir(), .step = step_until_fetched };
+	const struct park_doc *d;
+	struct feed_stats st;
+
+	(void)state;
+	/* No table.xml: the table's fetch fails, the status one does not. */
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 3600);
+	d = trun_doc(&t);
+	assert_non_null(d);
+	assert_int_equal(d->n, 3);
+	assert_string_equal(trun_name(&t, "P1"), "P1");
+	assert_string_equal(trun_name(&t, "X9"), "X9");
+	assert_int_equal(park_doc_find(d, "P1")->total, PARK_NO_COUNT);
+	feeds_stats(t.feeds, 0, util_wall_ms(), &st);
+	assert_int_equal(st.failing, 0);
+	assert_int_equal(st.fetches, 1);
+	trun_free(&t);
+}
+
+/*
+ * Phase 0: the status document is in with ids (no table yet): write the
+ * table.  Phase 1: the table (fetched every second) arrives and the
+ * status document is fetched again at once, not after its hour.
+ */
+static int
+step_table_comes_later(struct trun *t, const struct feed_stats *st)
+{
+	if (t->phase == 0 && st->fetches >= 1) {
+		assert_string_equal(trun_name(t, "P1"), "P1");
+		write_table(t->dir, "Bahnhof");
+		trun_next(t, st);
+		return 0;
+	}
+	return t->phase == 1 && step_until_named(t, st);
+}
+
+static void
+test_feed_new_table_refetches_the_status_at_once(void **state)
+{
+	struct trun t = { .dir = fixture_dir(),
+		.step = step_table_comes_later };
+	struct feed_stats st;
+
+	(void)state;
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 1);
+	feeds_stats(t.feeds, 0, util_wall_ms(), &st);
+	assert_int_equal(st.fetches, 2);
+	/* The table's retry (about a second), not the status interval. */
+	assert_true(util_mono_ms() - t.phase_ms < 5000);
+	assert_null(park_doc_find(trun_doc(&t), "X9"));
+	trun_free(&t);
+}
+
+/*
+ * Phase 0: named by the table: break the table file.  Phase 1: after a
+ * few failed table fetches (one a second), fetch all again.  Phase 2: the
+ * status document, mapped again, still has the last good table's names.
+ */
+static int
+step_table_breaks(struct trun *t, const struct feed_stats *st)
+{
+	switch (t->phase) {
+	case 0:
+		if (!step_until_named(t, st))
+			return 0;
+		fixture_write(t->dir, "table.xml", "<broken");
+		trun_next(t, st);
+		return 0;
+	case 1:
+		if (util_mono_ms() - t->phase_ms < 2500)
+			return 0;
+		feeds_fetch_all(t->feeds);
+		trun_next(t, st);
+		return 0;
+	default:
+		return st->fetches > t->phase_fetches;
+	}
+}
+
+static void
+test_feed_keeps_the_last_good_table(void **state)
+{
+	struct trun t = { .dir = fixture_dir(), .step = step_table_breaks };
+	struct feed_stats st;
+
+	(void)state;
+	write_table(t.dir, "Bahnhof");
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 1);
+	feeds_stats(t.feeds, 0, util_wall_ms(), &st);
+	assert_int_equal(st.failing, 0);
+	assert_string_equal(trun_name(&t, "P1"), "Bahnhof");
+	assert_int_equal(trun_doc(&t)->n, 2);
+	trun_free(&t);
+}
+
+/* A table whose content did not change does not refetch the status. */
+static int
+step_same_table(struct trun *t, const struct feed_stats *st)
+{
+	if (t->phase == 0) {
+		if (!step_until_named(t, st))
+			return 0;
+		trun_next(t, st);
+		return 0;
+	}
+	/* Three table fetches (one a second), each of the same table. */
+	return util_mono_ms() - t->phase_ms >= 3500;
+}
+
+static void
+test_feed_same_table_again_does_not_refetch(void **state)
+{
+	struct trun t = { .dir = fixture_dir(), .step = step_same_table };
+	struct feed_stats st;
+
+	(void)state;
+	write_table(t.dir, "Bahnhof");
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 1);
+	feeds_stats(t.feeds, 0, util_wall_ms(), &st);
+	assert_int_equal(st.fetches, t.phase_fetches);
+	trun_free(&t);
+}
+
+/* A renamed car park in a new table shows the new name promptly. */
+static int
+step_table_renamed(struct trun *t, const struct feed_stats *st)
+{
+	const char *n;
+
+	if (t->phase == 0) {
+		if (!step_until_named(t, st))
+			return 0;
+		write_table(t->dir, "Bahnhof Süd");
+		trun_next(t, st);
+		return 0;
+	}
+	n = trun_name(t, "P1");
+	return n != NULL && strcmp(n, "Bahnhof Süd") == 0;
+}
+
+static void
+test_feed_renamed_in_a_new_table(void **state)
+{
+	struct trun t = { .dir = fixture_dir(), .step = step_table_renamed };
+	struct feed_stats st;
+
+	(void)state;
+	write_table(t.dir, "Bahnhof");
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 1);
+	feeds_stats(t.feeds, 0, util_wall_ms(), &st);
+	assert_int_equal(st.fetches, t.phase_fetches + 1);
+	assert_true(util_mono_ms() - t.phase_ms < 5000);
+	trun_free(&t);
+}
+
+/*
+ * Phase 0: named: reload with an equal configuration (a new copy, as
+ * SIGHUP builds one), remove the table file and fetch all.  Phase 1: the
+ * status document, mapped again while the table fetch fails, still has
+ * the names: the reload kept the table.
+ */
+static struct cfg_feed reload_cf;
+static struct cfg reload_cfg;
+
+static int
+step_reload_keeps_table(struct trun *t, const struct feed_stats *st)
+{
+	char path[600];
+
+	if (t->phase == 0) {
+		if (!step_until_named(t, st))
+			return 0;
+		reload_cf = t->cf;
+		reload_cfg = t->cfg;
+		reload_cfg.feeds.v = &reload_cf;
+		feeds_apply(t->feeds, &reload_cfg);
+		memset(&t->cf, 0, sizeof(t->cf)); /* the old one is gone */
+		snprintf(path, sizeof(path), "%s/table.xml", t->dir);
+		assert_int_equal(unlink(path), 0);
+		feeds_fetch_all(t->feeds);
+		trun_next(t, st);
+		return 0;
+	}
+	return st->fetches > t->phase_fetches;
+}
+
+static void
+test_feed_reload_keeps_the_table(void **state)
+{
+	struct trun t = { .dir = fixture_dir(),
+		.step = step_reload_keeps_table };
+
+	(void)state;
+	write_table(t.dir, "Bahnhof");
+	trun_run(&t, "datex2-parking", STATUS_DOC, 1, 3600);
+	assert_string_equal(trun_name(&t, "P1"), "Bahnhof");
+	assert_int_equal(trun_doc(&t)->n, 2);
+	trun_free(&t);
+}
+
+/* ---- travel times ---- */
+
+/* A travel-time document measured age_s ago; its stats once fetched. */
+static void
+travel_run(int64_t age_s, struct feed_stats *st, size_t *ninfo)
+{
+	char doc[1024], when[32];
+	struct trun t = { .dir = fixture_dir(), .step = step_until_fetched };
+	const struct park_doc *d;
+	time_t at = time(NULL) - (time_t)age_s;
+	struct tm tm;
+
+	gmtime_r(&at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* The publication time is fresh: the record's own time decides. */
+	snprintf(doc, sizeof(doc),
+	    "<d2LogicalModel xmlns=\"http://datex2.eu/schema/2/2_0\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+	    "<payloadPublication xsi:type=\"ElaboratedDataPublication\">"
+	    "<elaboratedData><basicData xsi:type=\"TravelTimeData\">"
+	    "<measurementOrCalculationTime>%s</measurementOrCalculationTime>"
+	    "<pertinentLocation><predefinedLocationReference id=\"R1\"/>"
+	    "</pertinentLocation><travelTime><duration>540</duration>"
+	    "</travelTime></basicData></elaboratedData>"
+	    "</payloadPublication></d2LogicalModel>",
+	    when);
+	trun_run(&t, "datex2-traveltime", doc, 0, 3600);
+	d = trun_doc(&t);
+	assert_int_equal(d->kind, INFO_KIND_TRAVEL);
+	*ninfo = d->ninfo;
+	feeds_stats(t.feeds, 0, util_wall_ms(), st);
+	trun_free(&t);
+}
+
+static void
+test_feed_travel_times_are_fresh_by_their_records(void **state)
+{
+	struct feed_stats st;
+	size_t n;
+
+	(void)state;
+	travel_run(60, &st, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(st.items, 1);
+	assert_int_equal(st.stale, 0);
+	travel_run(7200, &st, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(st.stale, 1);
+}
+
 int
 main(void)
 {
@@ -260,6 +717,16 @@ main(void)
 		    test_feed_rejects_a_cut_document_with_its_offset),
 		cmocka_unit_test(
 		    test_feed_fetch_due_during_a_parse_waits_for_it),
+		cmocka_unit_test(test_feed_table_names_and_sizes_the_car_parks),
+		cmocka_unit_test(test_feed_without_a_table_names_are_the_ids),
+		cmocka_unit_test(
+		    test_feed_new_table_refetches_the_status_at_once),
+		cmocka_unit_test(test_feed_keeps_the_last_good_table),
+		cmocka_unit_test(test_feed_same_table_again_does_not_refetch),
+		cmocka_unit_test(test_feed_renamed_in_a_new_table),
+		cmocka_unit_test(test_feed_reload_keeps_the_table),
+		cmocka_unit_test(
+		    test_feed_travel_times_are_fresh_by_their_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -193,6 +193,127 @@ test_layout_missing_file_and_bad_json(void **state)
 	assert_true(fixture_has(&e, "l.json:2:10: invalid JSON"));
 }
 
+static void
+test_layout_traffic_widgets_load(void **state)
+{
+	struct util_errs e;
+	struct layout *l =
+	    load("{\"width\":192,\"height\":96,\"regions\":["
+		 "{\"name\":\"t\",\"x\":0,\"y\":0,\"w\":192,\"h\":40,"
+		 "\"widgets\":[{\"type\":\"travel\",\"feed\":\"tt\","
+		 "\"items\":[{\"id\":\"L1\",\"label\":\"Zentrum\"}],"
+		 "\"delayed\":3,\"heavy\":10,"
+		 "\"delay_colors\":{\"heavy\":\"#FF0000\"}}]},"
+		 "{\"name\":\"k\",\"zone\":\"ticker\",\"x\":0,\"y\":40,"
+		 "\"w\":192,\"h\":16,\"widgets\":[{\"type\":\"ticker\","
+		 "\"feed\":\"sit\",\"empty_text\":\"Keine Meldungen\","
+		 "\"severity_colors\":{\"highest\":\"#FF00FF\"}}]},"
+		 "{\"name\":\"d\",\"x\":0,\"y\":56,\"w\":192,\"h\":40,"
+		 "\"widgets\":[{\"type\":\"departures\",\"feed\":\"sb\","
+		 "\"time_w\":30}]}]}",
+		&e);
+	const struct layout_region *r;
+	const struct layout_widget *w;
+	size_t n;
+
+	(void)state;
+	fixture_dump(&e);
+	assert_non_null(l);
+	r = l->regions.v;
+	w = layout_region_widgets(&r[0], 0, &n);
+	assert_int_equal(w->type, LAYOUT_WIDGET_TRAVEL);
+	assert_int_equal(w->delayed, 3);
+	assert_int_equal(w->heavy, 10);
+	assert_int_equal(w->delay_colors.heavy, 0xffff0000u);
+	assert_int_equal(w->delay_colors.normal, 0xff3cff3cu); /* default */
+	assert_string_equal(w->words.nodata, "---");
+	assert_false(layout_region_has_ticker(&r[0]));
+	w = layout_region_widgets(&r[1], 0, &n);
+	assert_int_equal(w->type, LAYOUT_WIDGET_TICKER);
+	assert_string_equal(w->empty_text, "Keine Meldungen");
+	assert_string_equal(w->separator, "+++");
+	assert_int_equal(w->first_priority, 128);
+	assert_int_equal(w->severity_colors.highest, 0xffff00ffu);
+	assert_true(layout_region_has_ticker(&r[1]));
+	w = layout_region_widgets(&r[2], 0, &n);
+	assert_int_equal(w->type, LAYOUT_WIDGET_DEPARTURES);
+	assert_int_equal(w->time_w, 30);
+	assert_int_equal(w->page_ms, 5000);
+	layout_free(l);
+}
+
+static void
+test_layout_traffic_widget_errors_name_the_path(void **state)
+{
+	struct util_errs e;
+	struct layout *l =
+	    load("{\"width\":192,\"height\":96,\"regions\":["
+		 "{\"name\":\"t\",\"x\":0,\"y\":0,\"w\":192,\"h\":40,"
+		 "\"widgets\":[{\"type\":\"travel\",\"delayed\":10,"
+		 "\"heavy\":5,\"font\":\"nope\"},"
+		 "{\"type\":\"departures\",\"feed\":\"sb\","
+		 "\"items\":[{\"id\":\"x\"}],\"overflow\":\"scroll\"}]},"
+		 "{\"name\":\"k\",\"x\":0,\"y\":40,\"w\":192,\"h\":16,"
+		 "\"pages\":[{\"widgets\":[{\"type\":\"ticker\","
+		 "\"first_priority\":0}]}]}]}",
+		&e);
+
+	(void)state;
+	fixture_dump(&e);
+	assert_null(l);
+	/* The schema's own range check names the key. */
+	assert_true(fixture_has(&e,
+	    "l.json: regions[1].pages[0].widgets[0].first_priority: 0 not "
+	    "in 1..255"));
+	assert_int_equal(util_errs_count(&e), 1);
+
+	l = load("{\"width\":192,\"height\":96,\"regions\":["
+		 "{\"name\":\"t\",\"x\":0,\"y\":0,\"w\":192,\"h\":40,"
+		 "\"widgets\":[{\"type\":\"travel\",\"delayed\":10,"
+		 "\"heavy\":5,\"font\":\"nope\"},"
+		 "{\"type\":\"departures\",\"feed\":\"sb\","
+		 "\"items\":[{\"id\":\"x\"}],\"overflow\":\"scroll\"}]},"
+		 "{\"name\":\"k\",\"x\":0,\"y\":40,\"w\":192,\"h\":16,"
+		 "\"pages\":[{\"widgets\":[{\"type\":\"ticker\","
+		 "\"delay_colors\":{\"late\":\"#FF0000\"}}]}]}]}",
+	    &e);
+	fixture_dump(&e);
+	assert_null(l);
+	assert_true(fixture_has(&e,
+	    "regions[1].pages[0].widgets[0].delay_colors.late: unknown key"));
+	assert_int_equal(util_errs_count(&e), 1);
+
+	l = load("{\"width\":192,\"height\":96,\"regions\":["
+		 "{\"name\":\"t\",\"x\":0,\"y\":0,\"w\":192,\"h\":40,"
+		 "\"widgets\":[{\"type\":\"travel\",\"delayed\":10,"
+		 "\"heavy\":5,\"font\":\"nope\"},"
+		 "{\"type\":\"departures\",\"feed\":\"sb\","
+		 "\"items\":[{\"id\":\"x\"}],\"overflow\":\"scroll\"}]},"
+		 "{\"name\":\"k\",\"x\":0,\"y\":40,\"w\":192,\"h\":16,"
+		 "\"pages\":[{\"widgets\":[{\"type\":\"ticker\"}]}]}]}",
+	    &e);
+	fixture_dump(&e);
+	assert_null(l);
+	assert_true(fixture_has(
+	    &e, "l.json: regions[0].widgets[0].font: unknown font \"nope\""));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[0].widgets[0].feed: required for a travel "
+	    "widget"));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[0].widgets[0].items: required for a travel "
+	    "widget"));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[0].widgets[0].heavy: 5 is less than delayed 10"));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[0].widgets[1].items: not for a departures "
+	    "widget"));
+	assert_true(fixture_has(&e,
+	    "l.json: regions[0].widgets[1].overflow: a departures widget "
+	    "clips"));
+	/* A ticker without a feed runs operator messages only. */
+	assert_int_equal(util_errs_count(&e), 6);
+}
+
 int
 main(void)
 {
@@ -203,6 +324,9 @@ main(void)
 		cmocka_unit_test(test_layout_image_must_exist),
 		cmocka_unit_test(test_layout_extra_fonts_resolve_and_override),
 		cmocka_unit_test(test_layout_missing_file_and_bad_json),
+		cmocka_unit_test(test_layout_traffic_widgets_load),
+		cmocka_unit_test(
+		    test_layout_traffic_widget_errors_name_the_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

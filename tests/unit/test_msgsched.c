@@ -94,6 +94,35 @@ test_msgsched_emergency_takes_the_whole_board(void **state)
 	assert_null(msgsched_emergency(v, 2, 255, NOW));
 }
 
+static void
+test_msgsched_list_for_a_ticker_best_first(void **state)
+{
+	struct msg v[] = {
+		mk("a", 50, "ticker", 0, 0, 10),
+		mk("b", 80, "ticker", 0, 0, 5),
+		mk("c", 80, "", 0, 0, 20), /* default zone: ticker */
+		mk("d", 200, "other", 0, 0, 30),
+		mk("e", 90, "ticker", NOW + 1, 0, 40), /* not yet */
+		mk("f", 10, "ticker", 0, 0, 50),
+	};
+	const struct msg *out[4];
+
+	(void)state;
+	assert_int_equal(
+	    msgsched_list(v, 6, "ticker", "ticker", NOW, out, 4), 4);
+	assert_string_equal(out[0]->id, "c");
+	assert_string_equal(out[1]->id, "b");
+	assert_string_equal(out[2]->id, "a");
+	assert_string_equal(out[3]->id, "f");
+	/* Only the best fit: the worst falls off whatever the order. */
+	assert_int_equal(
+	    msgsched_list(v, 6, "ticker", "ticker", NOW, out, 2), 2);
+	assert_string_equal(out[0]->id, "c");
+	assert_string_equal(out[1]->id, "b");
+	assert_int_equal(
+	    msgsched_list(v, 6, "nowhere", "ticker", NOW, out, 4), 0);
+}
+
 int
 main(void)
 {
@@ -101,6 +130,7 @@ main(void)
 		cmocka_unit_test(
 		    test_msgsched_highest_priority_wins_then_newest),
 		cmocka_unit_test(test_msgsched_respects_start_and_end),
+		cmocka_unit_test(test_msgsched_list_for_a_ticker_best_first),
 		cmocka_unit_test(
 		    test_msgsched_default_zone_for_messages_without_one),
 		cmocka_unit_test(test_msgsched_emergency_takes_the_whole_board),

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "display.h"
+#include "info.h"
 #include "layout.h"
 #include "render.h"
 #include "snapshot.h"
@@ -32,6 +33,8 @@
 static struct display *disp;
 static struct park_doc park_fixture;
 static void park_fixture_build(void);
+static void traffic_fixture_build(void);
+static void traffic_fixture_free(void);
 
 static int
 setup(void **state)
@@ -47,6 +50,7 @@ setup(void **state)
 	c.width = 64;
 	c.height = 32;
 	park_fixture_build();
+	traffic_fixture_build();
 	disp = display_open(&c, err, sizeof(err));
 	if (disp == NULL)
 		fprintf(stderr, "display_open: %s\n", err);
@@ -59,13 +63,25 @@ teardown(void **state)
 	(void)state;
 	display_close(disp);
 	park_doc_fini(&park_fixture);
+	traffic_fixture_free();
 	return 0;
 }
+
+static uint32_t *render_src_case(const char *layout, int64_t wall, int64_t anim,
+    const struct render_source *src, int *w, int *h, int64_t *next);
 
 /* Render layout NAME at (wall, anim) into caller-freed pixels. */
 static uint32_t *
 render_case(const char *layout, int64_t wall, int64_t anim, int *w, int *h,
     int64_t *next)
+{
+	return render_src_case(layout, wall, anim, NULL, w, h, next);
+}
+
+/* The same with data from src. */
+static uint32_t *
+render_src_case(const char *layout, int64_t wall, int64_t anim,
+    const struct render_source *src, int *w, int *h, int64_t *next)
 {
 	IDirectFB *dfb = display_dfb(disp);
 	DFBSurfaceDescription desc;
@@ -95,7 +111,7 @@ render_case(const char *layout, int64_t wall, int64_t anim, int *w, int *h,
 	desc.caps = DSCAPS_SYSTEMONLY;
 	assert_int_equal(dfb->CreateSurface(dfb, &desc, &s), DFB_OK);
 	s->Clear(s, 0x12, 0x34, 0x56, 0xff); /* render must cover it all */
-	*next = render_draw(r, s, wall, anim, NULL);
+	*next = render_draw(r, s, wall, anim, src);
 	px = display_surface_pixels(s);
 	assert_non_null(px);
 	*w = l->width;
@@ -230,7 +246,7 @@ park_fixture_doc(void *ctx, const char *feed, struct park_rules *rules)
 	return &park_fixture;
 }
 
-static const struct render_source park_source = { park_fixture_doc, NULL,
+static const struct render_source park_source = { park_fixture_doc, NULL, NULL,
 	NULL };
 
 static void
@@ -1271,6 +1287,479 @@ test_render_msg_linear_moving_text_runs_through_once(void **state)
 	free(l.px);
 }
 
+/*
+ * ---- traffic widgets ----
+ *
+ * Three fixed documents, as the adapters would leave them (info.h): travel
+ * times on six routes, traffic situations and departures, all relative to
+ * T0 (09:15 in Zurich); a ticker callback adds two operator messages.
+ */
+
+static struct park_doc travel_doc, situation_doc, departure_doc, no_doc;
+static int traffic_stale;   /* the documents were fetched long ago */
+static int traffic_no_msgs; /* the ticker callback returns none */
+static int traffic_no_sits; /* the situation feed has none */
+
+static void
+travel_add(
+    const char *id, int travel_s, int freeflow_s, int error, int64_t age_s)
+{
+	struct info_item it;
+
+	info_item_init(&it);
+	util_strlcpy(it.id, id, sizeof(it.id));
+	it.travel_ms = travel_s < 0 ? INFO_NO_DURATION : travel_s * 1000LL;
+	it.freeflow_ms =
+	    freeflow_s < 0 ? INFO_NO_DURATION : freeflow_s * 1000LL;
+	it.error = error;
+	it.time_ms = T0 - age_s * 1000;
+	assert_int_equal(info_add(&travel_doc, &it), 0);
+}
+
+static void
+situation_add(const char *id, const char *text, const char *severity,
+    int validity, int64_t start_s, int64_t end_s)
+{
+	struct info_item it;
+
+	info_item_init(&it);
+	util_strlcpy(it.id, id, sizeof(it.id));
+	util_strlcpy(it.text, text, sizeof(it.text));
+	util_strlcpy(it.severity, severity, sizeof(it.severity));
+	it.validity = validity;
+	if (validity == INFO_VALID_BY_TIME) {
+		it.start_ms = T0 + start_s * 1000;
+		it.end_ms = end_s == 0 ? PARK_NO_TIME : T0 + end_s * 1000;
+	}
+	assert_int_equal(info_add(&situation_doc, &it), 0);
+}
+
+static void
+departure_add(int hh, int mm, const char *line, const char *to,
+    const char *platform, int delay)
+{
+	struct info_item it;
+
+	info_item_init(&it);
+	util_strlcpy(it.line, line, sizeof(it.line));
+	util_strlcpy(it.text, to, sizeof(it.text));
+	util_strlcpy(it.platform, platform, sizeof(it.platform));
+	/* T0 is 09:15:00 local time. */
+	it.time_ms = T0 + ((hh - 9) * 60 + (mm - 15)) * 60000LL;
+	it.delay_min = delay < 0 ? INFO_NO_DELAY : delay;
+	assert_int_equal(info_add(&departure_doc, &it), 0);
+}
+
+static void
+traffic_fixture_build(void)
+{
+	park_doc_init(&travel_doc);
+	travel_doc.kind = INFO_KIND_TRAVEL;
+	travel_add("R1", 540, 540, 0, 60);         /* 9 min, on time */
+	travel_add("R2", 14 * 60, 9 * 60, 0, 60);  /* +5: delayed */
+	travel_add("R3", 38 * 60, 16 * 60, 0, 60); /* +22: heavy */
+	travel_add("R4", 600, 600, 1, 60);         /* dataError: --- */
+	travel_add("R5", 600, 600, 0, 7200);       /* stale: --- */
+	/* R6 is not in the document: --- */
+	park_doc_init(&situation_doc);
+	situation_doc.kind = INFO_KIND_SITUATION;
+	situation_add("S1", "A2 Luzern-Süd: Unfall, 2 km Stau", "high",
+	    INFO_VALID_ACTIVE, 0, 0);
+	situation_add("S2", "Seebrücke: Baustelle bis 18 Uhr", "low",
+	    INFO_VALID_BY_TIME, -86400, 3600);
+	situation_add(
+	    "S3", "A14 Gisikon: Stau 3 km", "highest", INFO_VALID_NONE, 0, 0);
+	situation_add(
+	    "S4", "aufgehoben", "highest", INFO_VALID_SUSPENDED, 0, 0);
+	situation_add("S5", "später", "medium", INFO_VALID_BY_TIME, 600, 0);
+	park_doc_init(&no_doc);
+	no_doc.kind = INFO_KIND_SITUATION;
+	park_doc_init(&departure_doc);
+	departure_doc.kind = INFO_KIND_DEPARTURE;
+	departure_add(9, 10, "S1", "Baar Lindenpark", "12", -1); /* gone */
+	departure_add(9, 12, "IR 2379", "Zürich HB", "8", 4); /* until 9:16 */
+	departure_add(9, 18, "RE 4069", "Olten", "6", 0);
+	departure_add(9, 20, "S41", "Sursee", "14", -1);
+	departure_add(9, 25, "IR 2423", "Locarno", "7", 2);
+	departure_add(9, 30, "1", "Obernau Dorf", "", -1);
+}
+
+static void
+traffic_fixture_free(void)
+{
+	park_doc_fini(&travel_doc);
+	park_doc_fini(&situation_doc);
+	park_doc_fini(&departure_doc);
+}
+
+static const struct park_doc *
+traffic_doc(void *ctx, const char *feed, struct park_rules *rules)
+{
+	const struct park_doc *d = NULL;
+
+	(void)ctx;
+	if (strcmp(feed, "travel") == 0)
+		d = &travel_doc;
+	else if (strcmp(feed, "situations") == 0)
+		d = traffic_no_sits ? &no_doc : &situation_doc;
+	else if (strcmp(feed, "departures") == 0)
+		d = &departure_doc;
+	/* Fetched 30 s before the frame, or two hours (stale). */
+	rules->fetched_ms = rules->now_ms - (traffic_stale ? 7200000 : 30000);
+	rules->doc_time_ms = PARK_NO_TIME;
+	rules->stale_after_ms = 1800 * 1000;
+	return d;
+}
+
+static size_t
+traffic_ticker(void *ctx, const char *zone, int64_t now,
+    struct render_ticker_msg *out, size_t max)
+{
+	static const struct {
+		const char *id, *text;
+		int priority;
+	} m[] = {
+		{ "m1", "Konzert KKL: P+R Allmend", 200 },
+		{ "m2", "Messe: Parkhaus Allmend voll", 50 },
+	};
+	size_t n = 0;
+
+	(void)ctx;
+	(void)now;
+	if (traffic_no_msgs || strcmp(zone, "ticker") != 0)
+		return 0;
+	for (size_t i = 0; i < 2 && n < max; i++, n++) {
+		util_strlcpy(out[n].id, m[i].id, sizeof(out[n].id));
+		util_strlcpy(out[n].text, m[i].text, sizeof(out[n].text));
+		out[n].priority = m[i].priority;
+	}
+	return n;
+}
+
+static const struct render_source traffic_source = { traffic_doc, NULL, NULL,
+	traffic_ticker };
+
+/* "type|text|value" of every readout entry. */
+struct traffic_rec {
+	char v[32][160];
+	size_t n;
+};
+
+static void
+traffic_rec_emit(void *arg, size_t region, const char *region_name, size_t page,
+    const char *type, const char *text, const char *value)
+{
+	struct traffic_rec *rec = arg;
+
+	(void)region;
+	(void)region_name;
+	(void)page;
+	if (rec->n < 32)
+		snprintf(rec->v[rec->n++], sizeof(rec->v[0]), "%s|%s|%s", type,
+		    text, value ? value : "(null)");
+}
+
+static void
+traffic_readout(
+    const char *layout, int64_t wall, int64_t anim, struct traffic_rec *rec)
+{
+	struct util_errs errs;
+	struct layout *l;
+	struct render *r;
+	char path[256];
+
+	memset(&errs, 0, sizeof(errs));
+	memset(rec, 0, sizeof(*rec));
+	snprintf(path, sizeof(path), GOLDEN_DIR "/layouts/%s.json", layout);
+	l = layout_load(path, "fonts", &errs);
+	assert_non_null(l);
+	r = render_new(display_dfb(disp), l, NULL, &errs);
+	assert_non_null(r);
+	render_readout(r, wall, anim, &traffic_source, traffic_rec_emit, rec);
+	render_free(r);
+	layout_free(l);
+}
+
+/* rec holds exactly want[] (NULL-terminated), in order. */
+static void
+traffic_expect(const struct traffic_rec *rec, const char *const *want)
+{
+	size_t n = 0;
+
+	for (; want[n] != NULL; n++)
+		if (n >= rec->n || strcmp(rec->v[n], want[n]) != 0)
+			break;
+	if (want[n] != NULL || n != rec->n) {
+		for (size_t i = 0; i < rec->n; i++)
+			print_message("  got:  %s\n", rec->v[i]);
+		for (size_t i = 0; want[i] != NULL; i++)
+			print_message("  want: %s\n", want[i]);
+		fail_msg("readout differs at entry %zu", n);
+	}
+}
+
+static void
+traffic_golden(const char *name, const char *layout, int64_t wall, int64_t anim,
+    int64_t *next)
+{
+	char why[512];
+	uint32_t *got;
+	int w, h;
+	size_t bad;
+
+	got =
+	    render_src_case(layout, wall, anim, &traffic_source, &w, &h, next);
+	bad = golden_diff(name, got, w, h, why, sizeof(why));
+	free(got);
+	if (why[0] != '\0')
+		fail_msg("%s", why);
+	if (bad > 0)
+		fail_msg("%s: %zu pixels differ; see " DIFF_DIR "/%s.diff.png",
+		    name, bad, name);
+}
+
+static void
+test_render_travel_rows_minutes_delay_and_nodata(void **state)
+{
+	static const char *const want[] = {
+		"travel|Zentrum|9 min",
+		"travel|Bahnhof|14 min +5",
+		"travel|Autobahn A2|38 min +22",
+		"travel|Kriens|---",
+		"travel|Horw|---",
+		"travel|Littau|---",
+		NULL,
+	};
+	struct traffic_rec rec;
+	int64_t next;
+
+	(void)state;
+	traffic_readout("travel", T0, 0, &rec);
+	traffic_expect(&rec, want);
+	/* The colours: normal, delayed, heavy, nodata (golden). */
+	traffic_golden("travel", "travel", T0, 0, &next);
+	/* The fresh rows are 60 s old: stale 1740 s and 1 ms from now. */
+	assert_int_equal(next, 1740 * 1000 + 1);
+}
+
+static void
+test_render_travel_turns_to_nodata_on_time(void **state)
+{
+	struct traffic_rec rec;
+
+	(void)state;
+	traffic_readout("travel", T0 + 1740 * 1000, 0, &rec);
+	assert_string_equal(rec.v[0], "travel|Zentrum|9 min");
+	traffic_readout("travel", T0 + 1740 * 1000 + 1, 0, &rec);
+	assert_string_equal(rec.v[0], "travel|Zentrum|---");
+	assert_string_equal(rec.v[2], "travel|Autobahn A2|---");
+}
+
+static void
+test_render_ticker_orders_by_priority_and_severity(void **state)
+{
+	/*
+	 * The priority 200 message first (first_priority 100), then the
+	 * situations by severity, the other message after the first of them;
+	 * the suspended S4 and the not yet started S5 are not shown.
+	 */
+	static const char *const want[] = {
+		"ticker|Konzert KKL: P+R Allmend|message",
+		"ticker|A14 Gisikon: Stau 3 km|highest",
+		"ticker|Messe: Parkhaus Allmend voll|message",
+		"ticker|A2 Luzern-Süd: Unfall, 2 km Stau|high",
+		"ticker|Seebrücke: Baustelle bis 18 Uhr|low",
+		NULL,
+	};
+	static const char *const later[] = {
+		"ticker|Konzert KKL: P+R Allmend|message",
+		"ticker|A14 Gisikon: Stau 3 km|highest",
+		"ticker|Messe: Parkhaus Allmend voll|message",
+		"ticker|A2 Luzern-Süd: Unfall, 2 km Stau|high",
+		"ticker|später|medium",
+		NULL,
+	};
+	struct traffic_rec rec;
+
+	(void)state;
+	traffic_readout("ticker", T0, 0, &rec);
+	traffic_expect(&rec, want);
+	/* S5 starts 10 min on, S2 ends in an hour. */
+	traffic_readout("ticker", T0 + 3600 * 1000, 0, &rec);
+	traffic_expect(&rec, later);
+}
+
+static void
+test_render_ticker_scrolls_at_its_speed(void **state)
+{
+	int w, h;
+	int64_t next;
+	uint32_t *a, *b;
+
+	(void)state;
+	traffic_golden("ticker-t2000", "ticker", T0, 2000, &next);
+	traffic_golden("ticker-t5000", "ticker", T0, 5000, &next);
+	/* 40 px/s: the next pixel 25 ms on, whatever the data says. */
+	a = render_src_case("ticker", T0, 2000, &traffic_source, &w, &h, &next);
+	assert_int_equal(next, 25);
+	b = render_src_case("ticker", T0, 2025, &traffic_source, &w, &h, &next);
+	/* One pixel further left, the rightmost column aside. */
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w - 1; x++)
+			assert_int_equal(b[y * w + x], a[y * w + x + 1]);
+	free(a);
+	free(b);
+}
+
+static void
+test_render_ticker_nothing_to_show(void **state)
+{
+	static const char *const empty[] = {
+		"ticker|Keine Meldungen|empty",
+		NULL,
+	};
+	static const char *const nodata[] = {
+		"ticker|keine Daten|nodata",
+		NULL,
+	};
+	static const char *const msgs_only[] = {
+		"ticker|Konzert KKL: P+R Allmend|message",
+		"ticker|Messe: Parkhaus Allmend voll|message",
+		NULL,
+	};
+	struct traffic_rec rec;
+	int w, h;
+	int64_t next;
+	uint32_t *px;
+
+	(void)state;
+	/* Everything ended: S1 and S3 stay (no end), so use a stale feed. */
+	traffic_stale = 1;
+	traffic_readout("ticker", T0, 0, &rec);
+	traffic_expect(&rec, msgs_only);
+	traffic_no_msgs = 1;
+	traffic_readout("ticker", T0, 0, &rec);
+	traffic_expect(&rec, nodata);
+	/* Nothing moves: a static board. */
+	px = render_src_case("ticker", T0, 0, &traffic_source, &w, &h, &next);
+	assert_true(next == RENDER_NEVER);
+	free(px);
+	traffic_stale = 0;
+	traffic_no_sits = 1; /* fetched, fresh, nothing in it */
+	traffic_readout("ticker", T0, 0, &rec);
+	traffic_expect(&rec, empty);
+	traffic_no_sits = 0;
+	traffic_no_msgs = 0;
+}
+
+static void
+test_render_departures_pages_and_drops_on_time(void **state)
+{
+	static const char *const page0[] = {
+		"departure|09:12  IR 2379  Zürich HB  8|+4",
+		"departure|09:18  RE 4069  Olten  6|",
+		"departure|09:20  S41  Sursee  14|",
+		NULL,
+	};
+	static const char *const page1[] = {
+		"departure|09:25  IR 2423  Locarno  7|+2",
+		"departure|09:30  1  Obernau Dorf|",
+		NULL,
+	};
+	static const char *const gone[] = {
+		"departure|09:18  RE 4069  Olten  6|",
+		"departure|09:20  S41  Sursee  14|",
+		"departure|09:25  IR 2423  Locarno  7|+2",
+		NULL,
+	};
+	struct traffic_rec rec;
+	int64_t next;
+
+	(void)state;
+	traffic_readout("departures", T0, 0, &rec);
+	traffic_expect(&rec, page0);
+	traffic_golden("departures-p0", "departures", T0, 0, &next);
+	/* The page turns at 6 s; the 09:12 (+4) leaves at 09:16 and 1 ms. */
+	assert_int_equal(next, 6000);
+	traffic_readout("departures", T0, 6000, &rec);
+	traffic_expect(&rec, page1);
+	traffic_golden("departures-p1", "departures", T0, 6000, &next);
+	assert_int_equal(next, 6000);
+	traffic_golden("departures-p0", "departures", T0 + 59000, 0, &next);
+	assert_int_equal(next, 1001);
+	traffic_readout("departures", T0 + 60000, 0, &rec);
+	assert_string_equal(
+	    rec.v[0], "departure|09:12  IR 2379  Zürich HB  8|+4");
+	traffic_readout("departures", T0 + 60001, 0, &rec);
+	traffic_expect(&rec, gone);
+}
+
+static void
+test_render_departures_without_data(void **state)
+{
+	static const char *const nodata[] = {
+		"departures|keine Daten|nodata",
+		NULL,
+	};
+	static const char *const empty[] = {
+		"departures|Keine Abfahrten|empty",
+		NULL,
+	};
+	struct traffic_rec rec;
+
+	(void)state;
+	traffic_stale = 1;
+	traffic_readout("departures", T0, 0, &rec);
+	traffic_expect(&rec, nodata);
+	traffic_stale = 0;
+	/* Every departure has left. */
+	traffic_readout("departures", T0 + 3600 * 1000, 0, &rec);
+	traffic_expect(&rec, empty);
+}
+
+/* A message callback that counts what it is asked (and has none). */
+static int zone_asked;
+
+static const struct render_message *
+traffic_zone_message(void *ctx, const char *zone, int w, int h, int64_t now)
+{
+	(void)ctx;
+	(void)w;
+	(void)h;
+	(void)now;
+	if (strcmp(zone, "ticker") == 0)
+		zone_asked++;
+	return NULL;
+}
+
+static void
+test_render_ticker_region_keeps_its_zone(void **state)
+{
+	struct render_source src = traffic_source;
+	struct util_errs errs;
+	struct layout *l;
+	struct render *r;
+	struct traffic_rec rec;
+
+	(void)state;
+	/* The ticker takes its zone's messages (src.ticker) among its items;
+	 * the region is never handed over to one. */
+	src.message = traffic_zone_message;
+	zone_asked = 0;
+	memset(&errs, 0, sizeof(errs));
+	memset(&rec, 0, sizeof(rec));
+	l = layout_load(GOLDEN_DIR "/layouts/ticker.json", "fonts", &errs);
+	assert_non_null(l);
+	r = render_new(display_dfb(disp), l, NULL, &errs);
+	assert_non_null(r);
+	render_readout(r, T0, 0, &src, traffic_rec_emit, &rec);
+	render_free(r);
+	layout_free(l);
+	assert_int_equal(zone_asked, 0);
+	assert_string_equal(
+	    rec.v[0], "ticker|Konzert KKL: P+R Allmend|message");
+}
+
 int
 main(void)
 {
@@ -1307,6 +1796,17 @@ main(void)
 		    test_render_msg_moving_text_enters_with_its_page),
 		cmocka_unit_test(
 		    test_render_msg_linear_moving_text_runs_through_once),
+		cmocka_unit_test(
+		    test_render_travel_rows_minutes_delay_and_nodata),
+		cmocka_unit_test(test_render_travel_turns_to_nodata_on_time),
+		cmocka_unit_test(
+		    test_render_ticker_orders_by_priority_and_severity),
+		cmocka_unit_test(test_render_ticker_scrolls_at_its_speed),
+		cmocka_unit_test(test_render_ticker_nothing_to_show),
+		cmocka_unit_test(test_render_ticker_region_keeps_its_zone),
+		cmocka_unit_test(
+		    test_render_departures_pages_and_drops_on_time),
+		cmocka_unit_test(test_render_departures_without_data),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
