@@ -223,4 +223,4 @@ install: $(B)/tafeld
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/vm -prune -o -name '*.d' -print 2>/dev/null)
