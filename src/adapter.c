@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "adapters/common.h"
+#include "adapters/xml_scan.h"
 #include "info.h"
 #include "log.h"
 #include "util.h"
@@ -297,6 +298,7 @@ struct adapter_reader {
 	xmlParserCtxtPtr xctx;
 	int doctype; /* a DOCTYPE was seen: the parser was stopped */
 	xmlDocPtr xdoc;
+	struct adapter_xml_scan scan; /* bounds libxml2 needs (xml_scan.h) */
 };
 
 static int
@@ -538,6 +540,7 @@ adapter_reader_new_for(const struct adapter *a)
 	r = util_calloc(1, sizeof(*r));
 	r->xml = 1;
 	r->nul_at = SIZE_MAX;
+	adapter_xml_scan_init(&r->scan);
 	xmlSetExternalEntityLoader(adapter_xml_no_entity);
 	r->xctx = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
 	if (r->xctx == NULL)
@@ -555,22 +558,30 @@ adapter_reader_new_for(const struct adapter *a)
 	return r;
 }
 
-/* The parser's first error as "not XML at line L column C (message)". */
+/*
+ * Why the document is refused, the first that applies: a NUL, a bound of
+ * the scan (both found whatever libxml2 got to see), a DOCTYPE, then the
+ * parser's first error as "not XML at line L column C (message)".
+ */
 static void
 adapter_xml_error(struct adapter_reader *r, char *err, size_t errlen)
 {
 	const xmlError *e = xmlCtxtGetLastError(r->xctx);
 	char msg[ADAPTER_MSG_LEN];
 
+	if (r->nul_at != SIZE_MAX) {
+		snprintf(
+		    err, errlen, "not XML at offset %zu (NUL byte)", r->nul_at);
+		return;
+	}
+	if (r->scan.err[0] != '\0') {
+		snprintf(err, errlen, "%s", r->scan.err);
+		return;
+	}
 	if (r->doctype) {
 		snprintf(err, errlen,
 		    "XML with a DOCTYPE is refused (entities and DTDs are "
 		    "not allowed)");
-		return;
-	}
-	if (r->nul_at != SIZE_MAX) {
-		snprintf(
-		    err, errlen, "not XML at offset %zu (NUL byte)", r->nul_at);
 		return;
 	}
 	if (e == NULL || e->message == NULL) {
@@ -582,14 +593,18 @@ adapter_xml_error(struct adapter_reader *r, char *err, size_t errlen)
 	    e->int2, msg);
 }
 
+/*
+ * The scan sees every byte before libxml2 does (and goes on after a
+ * refusal, for a NUL further on); libxml2 gets the bytes only while
+ * nothing is wrong.
+ */
 static int
 adapter_xml_feed(struct adapter_reader *r, const char *data, size_t len,
     int final, char *err, size_t errlen)
 {
-	const char *nul;
+	int refused = adapter_xml_scan_feed(&r->scan, data, len, final) != 0;
 
-	if (r->nul_at == SIZE_MAX && (nul = memchr(data, '\0', len)) != NULL)
-		r->nul_at = r->total + (size_t)(nul - data);
+	r->nul_at = r->scan.nul_at;
 	r->total = len > SIZE_MAX - r->total ? SIZE_MAX : r->total + len;
 	if (!r->nonblank && adapter_skip_space(data, 0, len) < len)
 		r->nonblank = 1;
@@ -598,10 +613,10 @@ adapter_xml_feed(struct adapter_reader *r, const char *data, size_t len,
 		    r->total);
 		return -1;
 	}
-	if (r->nul_at == SIZE_MAX && !r->doctype && r->xctx->wellFormed &&
+	if (!refused && !r->doctype && r->xctx->wellFormed &&
 	    (len > 0 || final))
 		xmlParseChunk(r->xctx, data, (int)len, final);
-	if (r->nul_at != SIZE_MAX || r->doctype || !r->xctx->wellFormed) {
+	if (refused || r->doctype || !r->xctx->wellFormed) {
 		adapter_xml_error(r, err, errlen);
 		return -1;
 	}

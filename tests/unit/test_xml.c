@@ -289,6 +289,197 @@ test_xml_reader_refuses_json_and_empty_bodies(void **state)
 	assert_refused("", 0, "empty document");
 }
 
+/* A start tag "<x" with n attributes (a0="v" ...) and "/>" into a buffer. */
+static char *
+many_attributes(const char *before, int n, const char *value, const char *after)
+{
+	size_t cap = strlen(before) + strlen(after) + 64 +
+	    (size_t)n * (strlen(value) + 16);
+	char *s = malloc(cap);
+	size_t len;
+
+	assert_non_null(s);
+	len = (size_t)snprintf(s, cap, "%s<x", before);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(
+		    s + len, cap - len, " a%d=\"%s\"", i, value);
+	snprintf(s + len, cap - len, "/>%s", after);
+	return s;
+}
+
+static void
+test_xml_reader_bounds_attributes_per_element(void **state)
+{
+	char *doc;
+	xmlDoc *d;
+
+	(void)state;
+	/* 256 are fine; 257 are refused, naming the element's offset. */
+	doc = many_attributes("<r>", 256, "1", "</r>");
+	d = read_ok(doc);
+	xmlFreeDoc(d);
+	free(doc);
+	doc = many_attributes("<r>", 257, "1", "</r>");
+	assert_refused(doc, strlen(doc),
+	    "element at offset 3 has more than 256 attributes");
+	free(doc);
+	/* The 2.3 MB document that took libxml2 452 s is refused at once. */
+	doc =
+	    many_attributes("<r xmlns=\"" DATEX_NS "\">", 200000, "1", "</r>");
+	assert_refused(doc, strlen(doc),
+	    "element at offset 41 has more than 256 attributes");
+	free(doc);
+	/* '=' in values, comments, CDATA and PIs is no attribute. */
+	doc = many_attributes("<r><!-- a=1 b=2 --><?p c=3?>"
+			      "<y><![CDATA[ d=4 e=5 ]]></y>",
+	    255, "a=b='c'", "<z f='=&gt;='/></r>");
+	d = read_ok(doc);
+	xmlFreeDoc(d);
+	free(doc);
+}
+
+static void
+test_xml_reader_bounds_namespaces_in_scope(void **state)
+{
+	char doc[8192];
+	size_t len = 0;
+	xmlDoc *d;
+
+	(void)state;
+	/* Declarations of siblings end with them: 100 of 40 each are fine. */
+	len += (size_t)snprintf(doc + len, sizeof(doc) - len, "<r>");
+	for (int e = 0; e < 100; e++)
+		len += (size_t)snprintf(doc + len, sizeof(doc) - len,
+		    "<e xmlns=\"u\" xmlns:p=\"v\" xmlns:q=\"w\"/>");
+	len += (size_t)snprintf(doc + len, sizeof(doc) - len, "</r>");
+	d = read_ok(doc);
+	xmlFreeDoc(d);
+	/* 65 in scope (40 + 25, nested) are refused at the inner element. */
+	len = (size_t)snprintf(doc, sizeof(doc), "<r");
+	for (int i = 0; i < 40; i++)
+		len += (size_t)snprintf(
+		    doc + len, sizeof(doc) - len, " xmlns:a%d = 'u%d'", i, i);
+	len += (size_t)snprintf(doc + len, sizeof(doc) - len, "><e");
+	for (int i = 0; i < 25; i++)
+		len += (size_t)snprintf(
+		    doc + len, sizeof(doc) - len, " xmlns:b%d='u'", i);
+	snprintf(doc + len, sizeof(doc) - len, "/></r>");
+	assert_refused(doc, strlen(doc),
+	    "is in the scope of more than 64 namespace declarations");
+	/* An attribute merely named like one is not a declaration. */
+	len = (size_t)snprintf(doc, sizeof(doc), "<r");
+	for (int i = 0; i < 100; i++)
+		len += (size_t)snprintf(
+		    doc + len, sizeof(doc) - len, " xmlnsx%d='u'", i);
+	snprintf(doc + len, sizeof(doc) - len, "/>");
+	d = read_ok(doc);
+	xmlFreeDoc(d);
+}
+
+static void
+test_xml_reader_bounds_tags_and_comments(void **state)
+{
+	size_t n = 70000;
+	char *doc = malloc(n + 64);
+
+	(void)state;
+	assert_non_null(doc);
+	snprintf(doc, n + 64, "<r><x a=\"%0*d\"/></r>", (int)n, 0);
+	assert_refused(doc, strlen(doc),
+	    "element at offset 3 has a start tag longer than 65536 bytes");
+	snprintf(doc, n + 64, "<r><!--%0*d--></r>", (int)n, 0);
+	assert_refused(
+	    doc, strlen(doc), "comment at offset 3 longer than 65536 bytes");
+	snprintf(doc, n + 64, "<r><?p %0*d?></r>", (int)n, 0);
+	assert_refused(doc, strlen(doc),
+	    "processing instruction at offset 3 longer than 65536 bytes");
+	free(doc);
+}
+
+/* s (ASCII) in UTF-16, little or big endian, after bom (may be ""). */
+static size_t
+utf16(const char *bom, size_t nbom, const char *s, int big, char *out)
+{
+	size_t n = 0;
+
+	memcpy(out, bom, nbom);
+	n = nbom;
+	for (; *s != '\0'; s++) {
+		out[n++] = big ? 0 : *s;
+		out[n++] = big ? *s : 0;
+	}
+	return n;
+}
+
+static void
+test_xml_reader_reads_utf16(void **state)
+{
+	static const char text[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-16\"?><r><a>Bern</a></r>";
+	char doc[256], buf[32], err[ADAPTER_ERR_LEN];
+	size_t len;
+	xmlDoc *d;
+
+	(void)state;
+	for (int big = 0; big <= 1; big++) {
+		for (int bom = 0; bom <= 1; bom++) {
+			len = utf16(big ? "\xFE\xFF" : "\xFF\xFE", bom ? 2 : 0,
+			    text, big, doc);
+			for (size_t piece = 0; piece <= 5; piece += 5) {
+				d = read_xml(doc, len, piece, err, sizeof(err));
+				if (d == NULL)
+					fail_msg("big %d bom %d piece %zu: %s",
+					    big, bom, piece, err);
+				adapter_xml_path_text(
+				    adapter_xml_root(d), "a", buf, sizeof(buf));
+				assert_string_equal(buf, "Bern");
+				xmlFreeDoc(d);
+			}
+		}
+	}
+	/* A NUL character in UTF-16 is still one. */
+	len = utf16("\xFF\xFE", 2, "<r>", 0, doc);
+	doc[len++] = 0;
+	doc[len++] = 0;
+	len += utf16("", 0, "</r>", 0, doc + len);
+	assert_refused(doc, len, "not XML at offset 8 (NUL byte)");
+	/* The bounds hold in UTF-16 as well. */
+	{
+		char *a = many_attributes("<r>", 300, "1", "</r>");
+		char *w = malloc(2 * strlen(a) + 2);
+
+		assert_non_null(w);
+		len = utf16("\xFF\xFE", 2, a, 0, w);
+		assert_refused(
+		    w, len, "element at offset 8 has more than 256 attributes");
+		free(w);
+		free(a);
+	}
+}
+
+static void
+test_xml_reader_refuses_encodings_without_ascii_markup(void **state)
+{
+	static const char utf7[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-7\"?><r>+ADw-x/+AD4-</r>";
+	static const char ebcdic[] = "\x4C\x6F\xA7\x94\x93\x40";
+	static const char utf16be_in_le[] =
+	    "<?xml version='1.0' encoding='UTF-16BE'?><r/>";
+	char doc[128];
+	size_t len;
+
+	(void)state;
+	assert_refused(
+	    utf7, strlen(utf7), "XML in encoding \"UTF-7\" is not supported");
+	assert_refused(
+	    ebcdic, strlen(ebcdic), "XML in EBCDIC is not supported");
+	len = utf16("\xFF\xFE", 2, utf16be_in_le, 0, doc);
+	assert_refused(
+	    doc, len, "XML in encoding \"UTF-16BE\" is not supported");
+	xmlFreeDoc(read_ok("<?xml version='1.0' encoding='ISO-8859-15'?><r/>"));
+	xmlFreeDoc(read_ok("<?xml version='1.0' encoding='us-ascii'?><r/>"));
+}
+
 /* ---- helpers ---- */
 
 static const char names_doc[] =
@@ -528,6 +719,12 @@ main(void)
 		    test_xml_reader_converts_a_declared_windows_1252_document),
 		cmocka_unit_test(test_xml_reader_refuses_invalid_utf8),
 		cmocka_unit_test(test_xml_reader_refuses_json_and_empty_bodies),
+		cmocka_unit_test(test_xml_reader_bounds_attributes_per_element),
+		cmocka_unit_test(test_xml_reader_bounds_namespaces_in_scope),
+		cmocka_unit_test(test_xml_reader_bounds_tags_and_comments),
+		cmocka_unit_test(test_xml_reader_reads_utf16),
+		cmocka_unit_test(
+		    test_xml_reader_refuses_encodings_without_ascii_markup),
 		cmocka_unit_test(
 		    test_xml_names_match_local_names_and_namespace_uris),
 		cmocka_unit_test(test_xml_text_is_trimmed_and_bounded),
