@@ -58,8 +58,13 @@ struct gpio_backend {
 	unsigned int (*offset)(const struct gpio_line *l);
 	/* Inputs: readable when edges arrived; -1 for outputs. */
 	int (*event_fd)(struct gpio_line *l);
-	/* Drain the pending edge events; how many, or -1. */
-	int (*read_events)(struct gpio_line *l);
+	/*
+	 * Drain the pending edge events: how many, or -1 with errno set (the
+	 * line is gone: the chip was removed, the fd broke).  *rising counts
+	 * the events that made the logical value 1 (a closing), so a pulse
+	 * shorter than the loop's reaction is still seen.
+	 */
+	int (*read_events)(struct gpio_line *l, unsigned int *rising);
 	/* Logical value (active_low applied): 0, 1, or -1. */
 	int (*get)(struct gpio_line *l);
 	int (*set)(struct gpio_line *l, int value);
@@ -77,5 +82,11 @@ extern const struct gpio_backend gpio_backend_sim;
 int gpio_sim_drive(struct gpio_line *l, int level);
 /* The physical level of a simulated line (outputs: what was driven). */
 int gpio_sim_level(const struct gpio_line *l);
+/*
+ * Unplug a simulated line, as when its chip is removed: its event fd
+ * turns readable and stays so, and reading events or the level fails
+ * with ENODEV until the line is released.  0, or -1 (not simulated).
+ */
+int gpio_sim_unplug(struct gpio_line *l);
 
 #endif

@@ -175,19 +175,32 @@ gpiod_be_event_fd(struct gpio_line *l)
 	return l->output ? -1 : gpiod_line_event_get_fd(l->line);
 }
 
+/*
+ * The v1 uAPI reports an edge as rising when the line's logical value
+ * (active-low applied) read 1 in the kernel's handler, so rising edges
+ * are closings whatever the polarity.  A read that fails with anything
+ * but EAGAIN (ENODEV when the chip is gone, EIO on a short read) is -1:
+ * the caller stops watching the fd.
+ */
 static int
-gpiod_be_read_events(struct gpio_line *l)
+gpiod_be_read_events(struct gpio_line *l, unsigned int *rising)
 {
 	struct gpiod_line_event ev[16];
 	int fd = gpiod_be_event_fd(l), n, total = 0;
 
-	if (fd < 0)
+	*rising = 0;
+	if (fd < 0) {
+		errno = EINVAL;
 		return -1;
+	}
 	for (;;) {
 		n = gpiod_line_event_read_fd_multiple(fd, ev, 16);
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? total :
 									 -1;
+		for (int i = 0; i < n; i++)
+			if (ev[i].event_type == GPIOD_LINE_EVENT_RISING_EDGE)
+				(*rising)++;
 		total += n;
 		if (n < 16)
 			return total;

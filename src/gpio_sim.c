@@ -29,8 +29,10 @@ struct gpio_line {
 	char label[64]; /* for messages: the name, or the config's */
 	int output;
 	int active_low;
-	int level; /* physical */
-	int efd;   /* inputs */
+	int level;           /* physical */
+	int efd;             /* inputs */
+	unsigned int rising; /* activations since the last read_events */
+	int unplugged;
 };
 
 struct gpio_chip {
@@ -156,26 +158,39 @@ sim_event_fd(struct gpio_line *l)
 }
 
 static int
-sim_read_events(struct gpio_line *l)
+sim_read_events(struct gpio_line *l, unsigned int *rising)
 {
 	uint64_t n;
 
-	if (l->efd == -1)
+	*rising = 0;
+	if (l->efd == -1 || l->unplugged) {
+		errno = l->unplugged ? ENODEV : EINVAL;
 		return -1;
+	}
 	if (read(l->efd, &n, sizeof(n)) != (ssize_t)sizeof(n))
 		return errno == EAGAIN ? 0 : -1;
+	*rising = l->rising;
+	l->rising = 0;
 	return (int)n;
 }
 
 static int
 sim_get(struct gpio_line *l)
 {
+	if (l->unplugged) {
+		errno = ENODEV;
+		return -1;
+	}
 	return l->level ^ (l->active_low ? 1 : 0);
 }
 
 static int
 sim_set(struct gpio_line *l, int value)
 {
+	if (l->unplugged) {
+		errno = ENODEV;
+		return -1;
+	}
 	if (!l->output) {
 		errno = EPERM;
 		return -1;
@@ -195,6 +210,8 @@ gpio_sim_drive(struct gpio_line *l, int level)
 	if (level == l->level)
 		return 0;
 	l->level = level;
+	if ((level ^ (l->active_low ? 1 : 0)) == 1)
+		l->rising++;
 	if (write(l->efd, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		return -1;
 	return 0;
@@ -204,6 +221,20 @@ int
 gpio_sim_level(const struct gpio_line *l)
 {
 	return l->level;
+}
+
+int
+gpio_sim_unplug(struct gpio_line *l)
+{
+	uint64_t one = 1;
+
+	if (l == NULL || l->chip == NULL)
+		return -1;
+	l->unplugged = 1;
+	if (l->efd != -1 &&
+	    write(l->efd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		return -1;
+	return 0;
 }
 
 const struct gpio_backend gpio_backend_sim = {

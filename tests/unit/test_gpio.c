@@ -1,11 +1,12 @@
 /*
  * test_gpio: the backends behind gpio.h.  The simulation backend fully
  * (lines by offset and name, busy lines, active-low, bias, edges through
- * its eventfd, outputs); the libgpiod backend where this machine allows:
- * it has no /dev/gpiochip*, so a lookup fails and the error names the
- * chip.  Real lines are the VM test's job (make test-vm).
+ * its eventfd, rising edges, an unplugged line, outputs); the libgpiod
+ * backend where no hardware is needed: a chip no machine has is not
+ * found, and the error names it.  Real lines are the VM test's job
+ * (make test-vm).
  */
-#include <dirent.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +50,7 @@ test_gpio_sim_edges_arrive_through_the_event_fd(void **state)
 	char err[256];
 	struct gpio_chip *c = sim->open("gpiochip0", &why, err, sizeof(err));
 	struct gpio_line *l;
+	unsigned int rising;
 	int fd;
 
 	(void)state;
@@ -64,15 +66,62 @@ test_gpio_sim_edges_arrive_through_the_event_fd(void **state)
 	/* A new level is an edge; the same level again is none. */
 	assert_int_equal(gpio_sim_drive(l, 1), 0);
 	assert_true(readable(fd));
-	assert_int_equal(sim->read_events(l), 1);
+	assert_int_equal(sim->read_events(l, &rising), 1);
+	assert_int_equal(rising, 1);
 	assert_false(readable(fd));
-	assert_int_equal(sim->read_events(l), 0);
+	assert_int_equal(sim->read_events(l, &rising), 0);
+	assert_int_equal(rising, 0);
 	assert_int_equal(sim->get(l), 1);
 	assert_int_equal(gpio_sim_drive(l, 1), 0);
 	assert_false(readable(fd));
 	assert_int_equal(gpio_sim_drive(l, 0), 0);
 	assert_int_equal(gpio_sim_drive(l, 1), 0);
-	assert_int_equal(sim->read_events(l), 2);
+	assert_int_equal(sim->read_events(l, &rising), 2);
+	assert_int_equal(rising, 1);
+	/* A short pulse: two edges, one closing, the level back low. */
+	assert_int_equal(gpio_sim_drive(l, 0), 0);
+	assert_int_equal(sim->read_events(l, &rising), 1);
+	assert_int_equal(rising, 0);
+	assert_int_equal(gpio_sim_drive(l, 1), 0);
+	assert_int_equal(gpio_sim_drive(l, 0), 0);
+	assert_int_equal(sim->read_events(l, &rising), 2);
+	assert_int_equal(rising, 1);
+	assert_int_equal(sim->get(l), 0);
+	sim->release(l);
+	sim->close(c);
+}
+
+/* An unplugged line: its fd stays readable and reading fails. */
+static void
+test_gpio_sim_unplugged_line_fails(void **state)
+{
+	enum gpio_error why = GPIO_ERR_NONE;
+	char err[256];
+	struct gpio_chip *c = sim->open("gpiochip0", &why, err, sizeof(err));
+	struct gpio_line *l, *o;
+	unsigned int rising;
+	int fd;
+
+	(void)state;
+	l = req(c, NULL, 3, 0, 0, GPIO_BIAS_AS_IS, err, sizeof(err), &why);
+	o = req(c, NULL, 4, 1, 0, GPIO_BIAS_AS_IS, err, sizeof(err), &why);
+	fd = sim->event_fd(l);
+	assert_int_equal(gpio_sim_unplug(l), 0);
+	assert_int_equal(gpio_sim_unplug(o), 0);
+	assert_true(readable(fd));
+	errno = 0;
+	assert_int_equal(sim->read_events(l, &rising), -1);
+	assert_int_equal(errno, ENODEV);
+	assert_true(readable(fd));
+	assert_int_equal(sim->get(l), -1);
+	assert_int_equal(sim->set(o, 1), -1);
+	assert_int_equal(errno, ENODEV);
+	sim->release(l);
+	sim->release(o);
+	/* The offset can be requested again. */
+	l = req(c, NULL, 3, 0, 0, GPIO_BIAS_AS_IS, err, sizeof(err), &why);
+	assert_non_null(l);
+	assert_int_equal(sim->get(l), 0);
 	sim->release(l);
 	sim->close(c);
 }
@@ -157,21 +206,10 @@ test_gpio_sim_busy_lines_name_chip_and_line(void **state)
 	sim->close(c);
 }
 
-static int
-have_gpiochip(void)
-{
-	DIR *d = opendir("/dev");
-	struct dirent *e;
-	int found = 0;
-
-	while (d != NULL && (e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, "gpiochip", 8) == 0)
-			found = 1;
-	if (d != NULL)
-		closedir(d);
-	return found;
-}
-
+/*
+ * Names no machine has, so the test runs everywhere (also on one with
+ * GPIO chips): by name, by path and by label.
+ */
 static void
 test_gpio_gpiod_missing_chip_is_named(void **state)
 {
@@ -180,17 +218,18 @@ test_gpio_gpiod_missing_chip_is_named(void **state)
 	char err[256];
 
 	(void)state;
-	if (have_gpiochip())
-		skip(); /* this machine has GPIO: the VM test covers it */
-	assert_null(be->open("gpiochip9", &why, err, sizeof(err)));
+	assert_null(be->open("tafel-no-such-chip", &why, err, sizeof(err)));
 	assert_int_equal(why, GPIO_ERR_NO_CHIP);
-	assert_string_equal(err, "gpio: chip \"gpiochip9\": no such chip");
-	assert_null(be->open("/dev/gpiochip0", &why, err, sizeof(err)));
-	assert_int_equal(why, GPIO_ERR_NO_CHIP);
-	assert_string_equal(err, "gpio: chip \"/dev/gpiochip0\": no such chip");
-	assert_null(be->open("gpio-sim.0-node0", &why, err, sizeof(err)));
 	assert_string_equal(
-	    err, "gpio: chip \"gpio-sim.0-node0\": no such chip");
+	    err, "gpio: chip \"tafel-no-such-chip\": no such chip");
+	assert_null(
+	    be->open("/dev/tafel-no-such-chip", &why, err, sizeof(err)));
+	assert_int_equal(why, GPIO_ERR_NO_CHIP);
+	assert_string_equal(
+	    err, "gpio: chip \"/dev/tafel-no-such-chip\": no such chip");
+	assert_null(be->open("tafel-sim.9-node9", &why, err, sizeof(err)));
+	assert_string_equal(
+	    err, "gpio: chip \"tafel-sim.9-node9\": no such chip");
 }
 
 int
@@ -199,6 +238,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    test_gpio_sim_edges_arrive_through_the_event_fd),
+		cmocka_unit_test(test_gpio_sim_unplugged_line_fails),
 		cmocka_unit_test(test_gpio_sim_active_low_and_bias),
 		cmocka_unit_test(test_gpio_sim_busy_lines_name_chip_and_line),
 		cmocka_unit_test(test_gpio_gpiod_missing_chip_is_named),
