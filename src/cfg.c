@@ -659,6 +659,33 @@ cfg_has_preset(const struct cfg *c, const char *name)
 	return 0;
 }
 
+/*
+ * GPIO names go into /metrics labels, JSON keys and log lines: letters,
+ * digits, '_', '.' and '-' only, so no label can be broken out of (and
+ * the error does not echo the name, which may hold a newline).
+ */
+static int
+cfg_gpio_name_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+			(*s >= '0' && *s <= '9') || *s == '_' || *s == '.' ||
+			*s == '-'))
+			return 0;
+	return 1;
+}
+
+static void
+cfg_check_gpio_name(const char *path, const char *what, size_t i,
+    const char *name, struct util_errs *errs)
+{
+	if (!cfg_gpio_name_ok(name))
+		util_errs_add(errs,
+		    "%s: gpio.%s[%zu].name: may only have letters, digits, "
+		    "'_', '.' and '-'",
+		    path, what, i);
+}
+
 static void
 cfg_check_gpio(struct cfg *c, const char *path, struct util_errs *errs)
 {
@@ -669,6 +696,7 @@ cfg_check_gpio(struct cfg *c, const char *path, struct util_errs *errs)
 	int roles[2] = { -1, -1 }, twilight = -1;
 
 	for (size_t i = 0; i < ni; i++) {
+		cfg_check_gpio_name(path, "inputs", i, in[i].name, errs);
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(in[i].name, in[j].name) == 0)
 				util_errs_add(errs,
@@ -708,6 +736,7 @@ cfg_check_gpio(struct cfg *c, const char *path, struct util_errs *errs)
 		}
 	}
 	for (size_t i = 0; i < no; i++) {
+		cfg_check_gpio_name(path, "outputs", i, out[i].name, errs);
 		for (size_t j = 0; j < ni; j++) {
 			if (strcmp(out[i].name, in[j].name) == 0)
 				util_errs_add(errs,

@@ -103,6 +103,34 @@ test_gpio_cfg_lines_by_offset_and_name_with_defaults(void **state)
 	cfg_free(c);
 }
 
+/* Names become /metrics labels: nothing that could break out of one. */
+static void
+test_gpio_cfg_names_are_label_safe(void **state)
+{
+	struct util_errs e;
+	struct cfg *c =
+	    load(HEAD "\"gpio\":{\"backend\":\"sim\",\"inputs\":["
+		      "{\"name\":\"a\\\"} 1\\n\",\"line\":1,\"role\":"
+		      "\"door\"},{\"name\":\"Door_2.b-c\",\"line\":2,"
+		      "\"role\":\"door\"},{\"name\":\"x y\",\"line\":3,"
+		      "\"role\":\"door\"}],\"outputs\":[{\"name\":"
+		      "\"h\\\\b\",\"line\":6,\"role\":\"heartbeat\"}]}}",
+		&e);
+
+	(void)state;
+	assert_null(c);
+	assert_int_equal(e.n, 3);
+	assert_true(fixture_has(&e,
+	    "c.json: gpio.inputs[0].name: may only have letters, digits, "
+	    "'_', '.' and '-'"));
+	assert_true(fixture_has(&e,
+	    "c.json: gpio.inputs[2].name: may only have letters, digits, "
+	    "'_', '.' and '-'"));
+	assert_true(fixture_has(&e,
+	    "c.json: gpio.outputs[0].name: may only have letters, digits, "
+	    "'_', '.' and '-'"));
+}
+
 static void
 test_gpio_cfg_every_mistake_names_its_path(void **state)
 {
@@ -290,6 +318,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    test_gpio_cfg_lines_by_offset_and_name_with_defaults),
+		cmocka_unit_test(test_gpio_cfg_names_are_label_safe),
 		cmocka_unit_test(test_gpio_cfg_every_mistake_names_its_path),
 		cmocka_unit_test(
 		    test_gpio_cfg_brightness_params_follow_the_config),
