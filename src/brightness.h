@@ -171,11 +171,11 @@ void brightness_override_clear(struct brightness_state *s);
  * Read a light level from a sysfs file such as
  * /sys/bus/iio/devices/iio:device0/in_illuminance_raw: a non-negative
  * integer (a fractional part, as in in_illuminance_input, is dropped).
- * Opens with O_NONBLOCK and reads once; the value, or -1 on any error.
- * Note that sysfs ignores O_NONBLOCK: a driver that starts a measurement
- * on read (an I2C light sensor) holds the caller for its bus transfer or
- * integration time, typically milliseconds, for some parts up to ~200 ms.
- * So read on a timer of a few seconds, not on the render path.
+ * Opens and reads once; the value, or -1 on any error.  This blocks: a
+ * driver that starts a measurement on read (an I2C light sensor) holds
+ * the caller for its bus transfer or integration time, typically
+ * milliseconds, for some parts up to ~200 ms (and sysfs ignores
+ * O_NONBLOCK).  So it runs on brightio's worker, never on the loop.
  */
 long brightness_read_sensor(const char *path);
 

@@ -10,6 +10,7 @@
  */
 #include "cabinet.h"
 
+#include <errno.h>
 #include <json.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <sys/epoll.h>
 #include <time.h>
 
+#include "brightio.h"
 #include "brightness.h"
 #include "cfg.h"
 #include "display.h"
@@ -29,6 +31,11 @@
 #include "util.h"
 
 #define CABINET_WINDOWS 8
+/*
+ * How long sensor mode waits for the first reading of its light sensor
+ * file (taken at once by the worker) before it says the sensor has none.
+ */
+#define CAB_SENSOR_GRACE_MS 3000
 
 struct cab_input {
 	struct cabinet *k;
@@ -39,6 +46,8 @@ struct cab_input {
 	struct loop_timer *debounce;
 	int value; /* debounced logical value, -1 unknown */
 	uint64_t changes;
+	int64_t toggle_quiet; /* toggle: rising edges before this bounce */
+	int read_failed;      /* "cannot read" logged once */
 };
 
 struct cab_output {
@@ -46,6 +55,7 @@ struct cab_output {
 	struct gpio_line *line;
 	int value;
 	uint64_t toggles;
+	int set_failed; /* "cannot set" logged once */
 };
 
 struct cabinet {
@@ -87,9 +97,19 @@ struct cabinet {
 	char sensor_file[PATH_MAX];
 	int sensor_interval_s;
 	long sensor_raw;
+	int sensor_busy;    /* a read is with the worker */
+	int sensor_waiting; /* no reading since configure, within grace */
 	char bright_error[UTIL_ERR_LEN];
+	char warned[BRIGHTNESS_WARN_LEN]; /* the warning last logged */
 	struct loop_timer *bright_timer;
 	struct loop_timer *sensor_timer;
+	struct loop_timer *grace_timer;
+
+	/* Backlight writes through the worker. */
+	struct brightio *io;
+	int bl_busy;    /* a write is with the worker */
+	int bl_want;    /* percent to write when it returns, -1 none */
+	int bl_written; /* percent last written successfully, -1 none */
 };
 
 static const char *const cab_active_words[][2] = {
@@ -189,7 +209,6 @@ static void
 cab_input_changed(struct cab_input *in, int v)
 {
 	struct cabinet *k = in->k;
-	int old = in->value;
 
 	in->value = v;
 	in->changes++;
@@ -199,7 +218,9 @@ cab_input_changed(struct cab_input *in, int v)
 		log_info("gpio %s: %s", in->cfg.name, cab_word(in, v));
 	switch (in->cfg.role) {
 	case CFG_INPUT_CONTACT:
-		cab_contact(in, v, old == 0);
+		/* A toggle acts on its rising edges (cab_on_line). */
+		if (in->cfg.mode == CFG_INPUT_WHILE_CLOSED)
+			cab_contact(in, v, 0);
 		break;
 	case CFG_INPUT_DOOR:
 		break;
@@ -235,9 +256,15 @@ cab_input_read(struct cab_input *in)
 	int v = k->be->get(in->line);
 
 	if (v < 0) {
-		log_warn("gpio %s: cannot read the line", in->cfg.name);
+		if (!in->read_failed)
+			log_warn("gpio %s: cannot read the line: %s",
+			    in->cfg.name, strerror(errno));
+		in->read_failed = 1;
 		return;
 	}
+	if (in->read_failed)
+		log_notice("gpio %s: the line reads again", in->cfg.name);
+	in->read_failed = 0;
 	if (v != in->value)
 		cab_input_changed(in, v);
 }
@@ -249,16 +276,74 @@ cab_on_debounce(struct loop_timer *t, void *arg)
 	cab_input_read(arg);
 }
 
+/*
+ * The line broke (its chip was removed, its fd reports an error): stop
+ * watching it, release it and say so in health, once.  A reload with
+ * the same gpio section requests it again.
+ */
+static void
+cab_input_lost(struct cab_input *in, const char *why)
+{
+	struct cabinet *k = in->k;
+	char e[UTIL_ERR_LEN];
+
+	snprintf(e, sizeof(e),
+	    "gpio: chip %s line %u (\"%s\"): %s; input %s unavailable",
+	    k->be->chip_name(k->chip), k->be->offset(in->line), in->cfg.name,
+	    why, in->cfg.name);
+	log_err("%s", e);
+	if (k->gpio_error[0] == '\0')
+		util_strlcpy(k->gpio_error, e, sizeof(k->gpio_error));
+	loop_fd_del(k->loop, in->fd);
+	loop_timer_stop(in->debounce);
+	k->be->release(in->line);
+	in->line = NULL;
+	in->fd = -1;
+	in->value = -1;
+	/* A while_closed contact we cannot read shows nothing. */
+	if (in->cfg.role == CFG_INPUT_CONTACT &&
+	    in->cfg.mode == CFG_INPUT_WHILE_CLOSED && k->msgs != NULL &&
+	    messages_gpio_shown(k->msgs, in->owner))
+		messages_gpio_stop(k->msgs, in->owner);
+	cab_redraw(k);
+}
+
 static void
 cab_on_line(int fd, uint32_t events, void *arg)
 {
 	struct cab_input *in = arg;
+	unsigned int rising = 0;
+	char why[128];
+	int n;
 
 	(void)fd;
-	(void)events;
-	if (in->k->be->read_events(in->line) < 0) {
-		log_warn("gpio %s: reading line events failed", in->cfg.name);
+	n = in->k->be->read_events(in->line, &rising);
+	if (n < 0) {
+		snprintf(why, sizeof(why), "reading line events: %s",
+		    strerror(errno));
+		cab_input_lost(in, why);
 		return;
+	}
+	if (n == 0 && (events & (EPOLLERR | EPOLLHUP)) != 0) {
+		cab_input_lost(in, "line fd hung up");
+		return;
+	}
+	if (n == 0)
+		return;
+	/*
+	 * A toggle counts closings by their edges, at once: a pulse shorter
+	 * than the debounce or the loop's reaction still toggles.  Edges
+	 * within debounce_ms after a counted one are the contact bouncing.
+	 */
+	if (in->cfg.role == CFG_INPUT_CONTACT &&
+	    in->cfg.mode == CFG_INPUT_TOGGLE && rising > 0) {
+		int64_t now = util_mono_ms();
+		unsigned int times = in->cfg.debounce_ms > 0 ? 1 : rising;
+
+		if (in->cfg.debounce_ms == 0 || now >= in->toggle_quiet)
+			for (unsigned int i = 0; i < times; i++)
+				cab_contact(in, 1, 1);
+		in->toggle_quiet = now + in->cfg.debounce_ms;
 	}
 	/* Wait until the line has been quiet for debounce_ms. */
 	if (in->cfg.debounce_ms > 0)
@@ -278,16 +363,25 @@ cab_in_window(const struct cfg_power_window *w, int minute)
 	return minute >= w->off_min || minute < w->on_min;
 }
 
-static void
+static int
 cab_set_output(struct cabinet *k, struct cab_output *o, int v)
 {
-	if (o->line == NULL || o->value == v)
-		return;
+	if (o->line == NULL)
+		return -1;
+	if (o->value == v)
+		return 0;
 	if (k->be->set(o->line, v) != 0) {
-		log_warn("gpio %s: cannot set the line", o->cfg.name);
-		return;
+		if (!o->set_failed)
+			log_warn("gpio %s: cannot set the line: %s",
+			    o->cfg.name, strerror(errno));
+		o->set_failed = 1;
+		return -1;
 	}
+	if (o->set_failed)
+		log_notice("gpio %s: the line is set again", o->cfg.name);
+	o->set_failed = 0;
 	o->value = v;
+	return 0;
 }
 
 static struct cab_output *
@@ -362,28 +456,19 @@ cab_on_pattern(struct loop_timer *t, void *arg)
 
 /* --- brightness ---------------------------------------------------- */
 
-static void
-cab_bright_apply(struct cabinet *k, int pct)
+/* The warning health shows: none while the first reading is awaited. */
+static const char *
+cab_bright_warning(const struct cabinet *k)
 {
-	char err[UTIL_ERR_LEN];
+	if (k->sensor_waiting || k->cfg == NULL ||
+	    k->cfg->brightness.mode == CFG_BRIGHT_MANUAL)
+		return "";
+	return k->bs.warning;
+}
 
-	if (k->backlight[0] != '\0') {
-		if (display_backlight_write(
-			k->backlight, pct, err, sizeof(err)) != 0) {
-			if (strcmp(err, k->bright_error) != 0)
-				log_warn("brightness: %s", err);
-			util_strlcpy(
-			    k->bright_error, err, sizeof(k->bright_error));
-			return;
-		}
-		if (k->bright_error[0] != '\0')
-			log_notice("brightness: backlight written again");
-		k->bright_error[0] = '\0';
-		if (k->display != NULL)
-			display_set_brightness(k->display, 100);
-	} else if (k->display != NULL) {
-		display_set_brightness(k->display, pct);
-	}
+static void
+cab_bright_shown(struct cabinet *k, int pct)
+{
 	if (pct != k->applied) {
 		log_info("brightness: %d %% (%s)", pct, k->bs.why);
 		k->applied = pct;
@@ -391,20 +476,86 @@ cab_bright_apply(struct cabinet *k, int pct)
 	}
 }
 
+/*
+ * Backlight writes go to the worker, one at a time: a newer percent
+ * waits in bl_want until the write in flight returns.  An unchanged
+ * percent is not written again once it was written successfully.
+ */
+static void
+cab_backlight_post(struct cabinet *k, int pct)
+{
+	if (pct == k->bl_written && k->bright_error[0] == '\0') {
+		k->bl_want = -1;
+		cab_bright_shown(k, pct);
+		return;
+	}
+	if (k->bl_busy) {
+		k->bl_want = pct;
+		return;
+	}
+	k->bl_want = -1;
+	if (brightio_write(k->io, k->backlight, pct) != 0) {
+		util_strlcpy(k->bright_error, "backlight_file: path too long",
+		    sizeof(k->bright_error));
+		return;
+	}
+	k->bl_busy = 1;
+}
+
+static void
+cab_on_write_done(void *arg, const char *path, int pct, int rc, const char *err)
+{
+	struct cabinet *k = arg;
+
+	k->bl_busy = 0;
+	if (strcmp(path, k->backlight) != 0) {
+		/* Written for a configuration that is gone. */
+		k->bl_written = -1;
+	} else if (rc != 0) {
+		if (strcmp(err, k->bright_error) != 0)
+			log_warn("brightness: %s", err);
+		util_strlcpy(k->bright_error, err, sizeof(k->bright_error));
+		k->bl_written = -1;
+	} else {
+		if (k->bright_error[0] != '\0')
+			log_notice("brightness: backlight written again");
+		k->bright_error[0] = '\0';
+		k->bl_written = pct;
+		cab_bright_shown(k, pct);
+	}
+	if (k->bl_want >= 0 && k->backlight[0] != '\0')
+		cab_backlight_post(k, k->bl_want);
+}
+
+static void
+cab_bright_apply(struct cabinet *k, int pct)
+{
+	if (k->backlight[0] != '\0') {
+		if (k->display != NULL)
+			display_set_brightness(k->display, 100);
+		cab_backlight_post(k, pct);
+		return;
+	}
+	if (k->display != NULL)
+		display_set_brightness(k->display, pct);
+	cab_bright_shown(k, pct);
+}
+
 static void
 cab_bright_update(struct cabinet *k, const struct brightness_input *in)
 {
 	int64_t now = util_wall_ms(), next;
-	char old_warn[BRIGHTNESS_WARN_LEN];
+	const char *warn;
 	int pct;
 
-	util_strlcpy(old_warn, k->bs.warning, sizeof(old_warn));
 	pct = brightness_update(&k->bs, &k->bp, now, in);
-	if (strcmp(old_warn, k->bs.warning) != 0) {
-		if (k->bs.warning[0] != '\0')
-			log_warn("brightness: %s", k->bs.warning);
-		else
+	warn = cab_bright_warning(k);
+	if (strcmp(warn, k->warned) != 0) {
+		if (warn[0] != '\0')
+			log_warn("brightness: %s", warn);
+		else if (k->warned[0] != '\0')
 			log_notice("brightness: sensor recovered");
+		util_strlcpy(k->warned, warn, sizeof(k->warned));
 	}
 	cab_bright_apply(k, pct);
 	next = brightness_next_change(&k->bs, &k->bp, now);
@@ -422,20 +573,51 @@ cab_on_bright(struct loop_timer *t, void *arg)
 	cab_bright_update(arg, NULL);
 }
 
+/* Every interval_s: a reading from the worker (one at a time). */
 static void
 cab_on_sensor(struct loop_timer *t, void *arg)
 {
 	struct cabinet *k = arg;
+
+	if (!k->sensor_busy) {
+		if (brightio_read(k->io, k->sensor_file) == 0)
+			k->sensor_busy = 1;
+	}
+	loop_timer_at(t, util_mono_ms() + k->sensor_interval_s * 1000LL);
+}
+
+static void
+cab_on_read_done(void *arg, const char *path, long raw)
+{
+	struct cabinet *k = arg;
 	struct brightness_input bi = { -1, -1 };
 
-	bi.raw = brightness_read_sensor(k->sensor_file);
-	if (bi.raw < 0 && (k->sensor_raw >= 0 || k->sensor_raw == LONG_MIN))
-		log_warn("brightness: cannot read %s", k->sensor_file);
-	else if (bi.raw >= 0 && k->sensor_raw < 0 && k->sensor_raw != LONG_MIN)
-		log_notice("brightness: %s readable again", k->sensor_file);
-	k->sensor_raw = bi.raw;
+	k->sensor_busy = 0;
+	if (k->cfg == NULL || k->cfg->brightness.mode != CFG_BRIGHT_SENSOR ||
+	    strcmp(path, k->sensor_file) != 0)
+		return; /* read for a configuration that is gone */
+	bi.raw = raw;
+	if (raw < 0 && (k->sensor_raw >= 0 || k->sensor_raw == LONG_MIN))
+		log_warn("brightness: cannot read %s", path);
+	else if (raw >= 0 && k->sensor_raw < 0 && k->sensor_raw != LONG_MIN)
+		log_notice("brightness: %s readable again", path);
+	k->sensor_raw = raw;
+	k->sensor_waiting = 0;
+	loop_timer_stop(k->grace_timer);
 	cab_bright_update(k, &bi);
-	loop_timer_at(t, util_mono_ms() + k->sensor_interval_s * 1000LL);
+}
+
+/* No first reading within the grace period: now the warning counts. */
+static void
+cab_on_grace(struct loop_timer *t, void *arg)
+{
+	struct cabinet *k = arg;
+
+	(void)t;
+	if (!k->sensor_waiting)
+		return;
+	k->sensor_waiting = 0;
+	cab_bright_update(k, NULL);
 }
 
 static void
@@ -450,16 +632,27 @@ cab_bright_configure(struct cabinet *k, const struct cfg *c, int first)
 		k->sensor_raw = LONG_MIN;
 	}
 	k->max_override_s = c->brightness.max_override_s;
+	if (strcmp(k->backlight, c->brightness.backlight_file) != 0)
+		k->bl_written = -1;
 	util_strlcpy(
 	    k->backlight, c->brightness.backlight_file, sizeof(k->backlight));
 	util_strlcpy(
 	    k->sensor_file, c->brightness.sensor.file, sizeof(k->sensor_file));
 	k->sensor_interval_s = c->brightness.sensor.interval_s;
 	k->bright_error[0] = '\0';
+	k->sensor_waiting = 0;
 	loop_timer_stop(k->sensor_timer);
+	loop_timer_stop(k->grace_timer);
 	if (c->brightness.mode == CFG_BRIGHT_SENSOR &&
 	    k->sensor_file[0] != '\0') {
-		/* The first reading now; then every interval_s. */
+		/*
+		 * The first reading now, from the worker; then every
+		 * interval_s.  Until it arrives (or the grace period ends)
+		 * the board runs on the fallback without a warning.
+		 */
+		k->sensor_waiting = 1;
+		loop_timer_at(
+		    k->grace_timer, util_mono_ms() + CAB_SENSOR_GRACE_MS);
 		loop_timer_at(k->sensor_timer, util_mono_ms());
 		cab_bright_update(k, NULL);
 		return;
@@ -507,20 +700,82 @@ cab_req(struct gpio_line_req *r, const struct schema_intstr *line,
 		r->offset = (unsigned int)line->i;
 }
 
+/* Request one input and watch its fd; 0, or -1 with e naming it. */
+static int
+cab_request_input(struct cabinet *k, struct cab_input *in, char *e, size_t el)
+{
+	enum gpio_error why = GPIO_ERR_NONE;
+	struct gpio_line_req r;
+
+	cab_req(&r, &in->cfg.line, in->cfg.name);
+	r.active_low = in->cfg.active_low;
+	r.bias = in->cfg.bias;
+	in->line = k->be->request(k->chip, &r, &why, e, el);
+	if (in->line == NULL)
+		return -1;
+	in->fd = k->be->event_fd(in->line);
+	if (loop_fd_add(k->loop, in->fd, EPOLLIN, cab_on_line, in) != 0) {
+		snprintf(
+		    e, el, "gpio %s: event fd: cannot watch", in->cfg.name);
+		k->be->release(in->line);
+		in->line = NULL;
+		in->fd = -1;
+		return -1;
+	}
+	in->value = k->be->get(in->line);
+	return 0;
+}
+
+static int
+cab_request_output(struct cabinet *k, struct cab_output *o, char *e, size_t el)
+{
+	enum gpio_error why = GPIO_ERR_NONE;
+	struct gpio_line_req r;
+
+	cab_req(&r, &o->cfg.line, o->cfg.name);
+	r.output = 1;
+	r.active_low = o->cfg.active_low;
+	/* The relay is on from the start, unless the board is blank. */
+	o->value = o->cfg.role == CFG_OUTPUT_POWER_RELAY ? !k->blank : 0;
+	r.initial = o->value;
+	o->line = k->be->request(k->chip, &r, &why, e, el);
+	return o->line != NULL ? 0 : -1;
+}
+
+/* "inputs door, tunnel; outputs relay": the lines a missing chip leaves. */
+static void
+cab_line_names(const struct cabinet *k, char *out, size_t size)
+{
+	size_t len;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < k->nin + k->nout; i++) {
+		const char *head = ", ";
+
+		if (i == 0)
+			head = k->nin > 0 ? "inputs " : "outputs ";
+		else if (i == k->nin)
+			head = "; outputs ";
+		len = strlen(out);
+		snprintf(out + len, size - len, "%s%s", head,
+		    i < k->nin ? k->in[i].cfg.name :
+				 k->out[i - k->nin].cfg.name);
+	}
+}
+
 /* Request every line; the first error (naming chip and line) in err. */
 static int
 cab_open_lines(struct cabinet *k, const struct cfg *c, char *err, size_t errlen)
 {
 	const struct cfg_gpio_input *ci = c->gpio.inputs.v;
 	const struct cfg_gpio_output *co = c->gpio.outputs.v;
-	struct gpio_line_req r;
 	enum gpio_error why = GPIO_ERR_NONE;
-	char e[UTIL_ERR_LEN];
+	char e[UTIL_ERR_LEN], names[UTIL_ERR_LEN];
 	int bad = 0;
 
 	k->be = c->gpio.backend == CFG_GPIO_SIM ? &gpio_backend_sim :
 						  &gpio_backend_gpiod;
-	k->chip = k->be->open(c->gpio.chip, &why, err, errlen);
+	k->chip = k->be->open(c->gpio.chip, &why, e, sizeof(e));
 	for (size_t i = 0; i < c->gpio.inputs.n; i++) {
 		struct cab_input *in = &k->in[k->nin++];
 		in->k = k;
@@ -529,55 +784,69 @@ cab_open_lines(struct cabinet *k, const struct cfg *c, char *err, size_t errlen)
 		in->fd = -1;
 		snprintf(in->owner, sizeof(in->owner), "gpio:%s", ci[i].name);
 		in->debounce = loop_timer_new(k->loop, cab_on_debounce, in);
-		if (k->chip == NULL)
-			continue;
-		cab_req(&r, &ci[i].line, ci[i].name);
-		r.active_low = ci[i].active_low;
-		r.bias = ci[i].bias;
-		in->line = k->be->request(k->chip, &r, &why, e, sizeof(e));
-		if (in->line == NULL) {
-			if (!bad)
-				util_strlcpy(err, e, errlen);
-			else
-				log_err("%s", e);
-			bad = 1;
-			continue;
-		}
-		in->fd = k->be->event_fd(in->line);
-		if (loop_fd_add(k->loop, in->fd, EPOLLIN, cab_on_line, in) !=
-		    0) {
-			snprintf(e, sizeof(e),
-			    "gpio %s: event fd: cannot watch", ci[i].name);
-			k->be->release(in->line);
-			in->line = NULL;
-			if (!bad)
-				util_strlcpy(err, e, errlen);
-			bad = 1;
-			continue;
-		}
-		in->value = k->be->get(in->line);
 	}
-	for (size_t i = 0; i < c->gpio.outputs.n; i++) {
-		struct cab_output *o = &k->out[k->nout++];
-		o->cfg = co[i];
-		if (k->chip == NULL)
-			continue;
-		cab_req(&r, &co[i].line, co[i].name);
-		r.output = 1;
-		r.active_low = co[i].active_low;
-		/* The relay is on from the start, unless the board is blank. */
-		o->value = co[i].role == CFG_OUTPUT_POWER_RELAY ? !k->blank : 0;
-		r.initial = o->value;
-		o->line = k->be->request(k->chip, &r, &why, e, sizeof(e));
-		if (o->line == NULL) {
-			if (!bad)
-				util_strlcpy(err, e, errlen);
-			else
-				log_err("%s", e);
-			bad = 1;
-		}
+	for (size_t i = 0; i < c->gpio.outputs.n; i++)
+		k->out[k->nout++].cfg = co[i];
+	if (k->chip == NULL) {
+		cab_line_names(k, names, sizeof(names));
+		snprintf(err, errlen, "%s (%s)", e, names);
+		return -1;
 	}
-	return k->chip == NULL || bad ? -1 : 0;
+	for (size_t i = 0; i < k->nin; i++) {
+		if (cab_request_input(k, &k->in[i], e, sizeof(e)) == 0)
+			continue;
+		if (!bad)
+			util_strlcpy(err, e, errlen);
+		else
+			log_err("%s", e);
+		bad = 1;
+	}
+	for (size_t i = 0; i < k->nout; i++) {
+		if (cab_request_output(k, &k->out[i], e, sizeof(e)) == 0)
+			continue;
+		if (!bad)
+			util_strlcpy(err, e, errlen);
+		else
+			log_err("%s", e);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * A reload with an unchanged gpio section after a GPIO error: request
+ * what is missing.  Lines that are up stay as they are, so the power
+ * relay and the heartbeat do not blip.  Without a chip nothing is held,
+ * so everything is opened afresh.  0 when every line is up now.
+ */
+static int
+cab_retry_lines(
+    struct cabinet *k, const struct cfg *c, char *err, size_t errlen)
+{
+	char e[UTIL_ERR_LEN];
+	int bad = 0;
+
+	if (k->chip == NULL) {
+		cab_close_lines(k);
+		return cab_open_lines(k, c, err, errlen);
+	}
+	for (size_t i = 0; i < k->nin; i++) {
+		if (k->in[i].line != NULL ||
+		    cab_request_input(k, &k->in[i], e, sizeof(e)) == 0)
+			continue;
+		if (!bad)
+			util_strlcpy(err, e, errlen);
+		bad = 1;
+	}
+	for (size_t i = 0; i < k->nout; i++) {
+		if (k->out[i].line != NULL ||
+		    cab_request_output(k, &k->out[i], e, sizeof(e)) == 0)
+			continue;
+		if (!bad)
+			util_strlcpy(err, e, errlen);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
 }
 
 static int
@@ -604,6 +873,8 @@ cabinet_new(struct loop *l, struct messages *m, struct display *d,
     const struct cabinet_ops *ops)
 {
 	struct cabinet *k = util_calloc(1, sizeof(*k));
+	struct brightio_ops io = { cab_on_read_done, cab_on_write_done, k };
+	char err[UTIL_ERR_LEN];
 
 	k->loop = l;
 	k->msgs = m;
@@ -615,8 +886,14 @@ cabinet_new(struct loop *l, struct messages *m, struct display *d,
 	k->pattern_timer = loop_timer_new(l, cab_on_pattern, k);
 	k->bright_timer = loop_timer_new(l, cab_on_bright, k);
 	k->sensor_timer = loop_timer_new(l, cab_on_sensor, k);
+	k->grace_timer = loop_timer_new(l, cab_on_grace, k);
 	k->applied = -1;
+	k->bl_want = -1;
+	k->bl_written = -1;
 	brightness_state_init(&k->bs);
+	k->io = brightio_new(l, &io, err, sizeof(err));
+	if (k->io == NULL)
+		log_fatal("%s", err);
 	return k;
 }
 
@@ -625,11 +902,13 @@ cabinet_free(struct cabinet *k)
 {
 	if (k == NULL)
 		return;
+	brightio_free(k->io);
 	cab_close_lines(k);
 	loop_timer_free(k->power_timer);
 	loop_timer_free(k->pattern_timer);
 	loop_timer_free(k->bright_timer);
 	loop_timer_free(k->sensor_timer);
+	loop_timer_free(k->grace_timer);
 	free(k);
 }
 
@@ -680,6 +959,21 @@ cabinet_configure(
 		for (size_t i = 0; i < k->nin; i++)
 			k->in[i].cfg = ((
 			    const struct cfg_gpio_input *)c->gpio.inputs.v)[i];
+		/* A line that failed (busy, missing, lost): try it again. */
+		if (k->gpio_error[0] != '\0') {
+			if (cab_retry_lines(k, c, e, sizeof(e)) == 0) {
+				log_notice("gpio: every line is up again");
+				k->gpio_error[0] = '\0';
+			} else {
+				if (strcmp(e, k->gpio_error) != 0)
+					log_err("%s; running without %s", e,
+					    k->chip == NULL ? "GPIO" :
+							      "that line");
+				util_strlcpy(
+				    k->gpio_error, e, sizeof(k->gpio_error));
+			}
+			cab_power_eval(k);
+		}
 	}
 	/* Messages of contacts no longer configured go; the rest follow. */
 	if (k->msgs != NULL)
@@ -733,8 +1027,8 @@ cabinet_heartbeat(struct cabinet *k, int healthy)
 	if (k->heartbeat_held)
 		log_notice("gpio %s: heartbeat again", o->cfg.name);
 	k->heartbeat_held = 0;
-	cab_set_output(k, o, !o->value);
-	o->toggles++;
+	if (cab_set_output(k, o, !o->value) == 0)
+		o->toggles++;
 }
 
 /* --- health, metrics, API views ------------------------------------ */
@@ -763,9 +1057,7 @@ cabinet_level(const struct cabinet *k)
 {
 	const char *why;
 
-	return cab_gpio_level(k, &why) ||
-	    (k->cfg->brightness.mode != CFG_BRIGHT_MANUAL &&
-		k->bs.warning[0] != '\0') ||
+	return cab_gpio_level(k, &why) || cab_bright_warning(k)[0] != '\0' ||
 	    k->bright_error[0] != '\0';
 }
 
@@ -889,7 +1181,9 @@ cabinet_brightness_json(const struct cabinet *k)
 	json_object_object_add(
 	    o, "fallback", json_object_new_boolean(k->bs.fallback));
 	json_object_object_add(o, "warning",
-	    k->bs.warning[0] ? json_object_new_string(k->bs.warning) : NULL);
+	    cab_bright_warning(k)[0] != '\0' ?
+		json_object_new_string(cab_bright_warning(k)) :
+		NULL);
 	json_object_object_add(o, "drive",
 	    json_object_new_string(k->backlight[0] ? k->backlight : "colours"));
 	if (k->bright_error[0] != '\0')
@@ -969,9 +1263,7 @@ cabinet_checks(const struct cabinet *k, struct json_object *checks)
 	c = cabinet_brightness_json(k);
 	json_object_object_add(c, "status",
 	    json_object_new_string(
-		(k->cfg->brightness.mode != CFG_BRIGHT_MANUAL &&
-		    k->bs.warning[0] != '\0') ||
-			k->bright_error[0] != '\0' ?
+		cab_bright_warning(k)[0] != '\0' || k->bright_error[0] != '\0' ?
 		    "warn" :
 		    "pass"));
 	json_object_object_add(c, "observedValue",
@@ -981,9 +1273,9 @@ cabinet_checks(const struct cabinet *k, struct json_object *checks)
 	if (k->bright_error[0] != '\0')
 		json_object_object_add(
 		    c, "output", json_object_new_string(k->bright_error));
-	else if (k->bs.warning[0] != '\0')
+	else if (cab_bright_warning(k)[0] != '\0')
 		json_object_object_add(
-		    c, "output", json_object_new_string(k->bs.warning));
+		    c, "output", json_object_new_string(cab_bright_warning(k)));
 	cab_add(checks, "brightness:level", c);
 }
 
@@ -1081,6 +1373,25 @@ cabinet_sim_set(
 		return -1;
 	}
 	log_info("gpio %s: simulated level %d", name, level);
+	return 0;
+}
+
+int
+cabinet_sim_unplug(
+    struct cabinet *k, const char *name, char *err, size_t errlen)
+{
+	struct cab_input *in = cab_find_input(k, name);
+
+	if (k->backend != CFG_GPIO_SIM || !k->configured) {
+		snprintf(err, errlen, "gpio.backend is not \"sim\"");
+		return -1;
+	}
+	if (in == NULL || in->line == NULL || gpio_sim_unplug(in->line) != 0) {
+		snprintf(
+		    err, errlen, "no gpio input \"%.64s\" to unplug", name);
+		return -1;
+	}
+	log_info("gpio %s: simulated unplugging", name);
 	return 0;
 }
 

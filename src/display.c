@@ -298,7 +298,7 @@ display_sysfs_read(const char *path, char *err, size_t errlen)
 	long v;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -345,9 +345,10 @@ display_backlight_write(const char *path, int percent, char *err, size_t errlen)
 	max = display_sysfs_read(scale, err, errlen);
 	if (max < 0)
 		return -1;
-	v = (max * percent + 50) / 100;
+	/* max / 100 first: max * percent overflows for a huge period. */
+	v = max / 100 * percent + (max % 100 * percent + 50) / 100;
 	len = snprintf(val, sizeof(val), "%ld\n", v);
-	fd = open(path, O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

@@ -44,7 +44,8 @@ int display_brightness(const struct display *d);
  * Write percent (0..100) to a backlight or PWM sysfs file: for
  * /sys/class/backlight/X/brightness the scale is the sibling
  * max_brightness, for a PWM channel's duty_cycle the sibling period.
- * Files are opened O_NONBLOCK; 0, or -1 with err naming the file.
+ * 0, or -1 with err naming the file.  This blocks (a PWM or backlight
+ * driver may talk to its chip over I2C): brightio runs it on its worker.
  */
 int display_backlight_write(
     const char *path, int percent, char *err, size_t errlen);

@@ -303,7 +303,7 @@ test_brightness_sun_mode_in_lucerne(void **state)
 	brightness_state_init(&s);
 	assert_int_equal(brightness_update(&s, &p, noon, NULL), 90);
 	assert_string_equal(s.why, "sun: day");
-	/* Next change at sunset, 15:40:28Z, within a second. */
+	/* Next change at sunset, 15:40:28Z (PyEphem), within a minute. */
 	next = brightness_next_change(&s, &p, noon);
 	assert_true(llabs(noon + next - at("2026-11-29T15:40:28Z")) <= 60000);
 	assert_int_equal(brightness_update(&s, &p, noon + next - 1, NULL), 90);

@@ -216,6 +216,12 @@ test_display_backlight_write_scales_to_max(void **state)
 	    display_backlight_write(path, 25, err, sizeof(err)), 0);
 	get(dir, "duty_cycle", got, sizeof(got));
 	assert_string_equal(got, "250000\n");
+	/* A period near LONG_MAX: max * percent would overflow. */
+	put(dir, "period", "9223372036854775800\n");
+	assert_int_equal(
+	    display_backlight_write(path, 50, err, sizeof(err)), 0);
+	get(dir, "duty_cycle", got, sizeof(got));
+	assert_string_equal(got, "4611686018427387900\n");
 	/* A bad or missing scale names the file. */
 	put(dir, "period", "zero\n");
 	assert_int_equal(

@@ -12,8 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <json.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cabinet.h"
 #include "cfg.h"
@@ -38,6 +42,9 @@
 	"\"seconds\":1,\"debounce_ms\":0}],"                                  \
 	"\"outputs\":[{\"name\":\"hb\",\"line\":6,\"role\":\"heartbeat\"},"   \
 	"{\"name\":\"relay\",\"line\":7,\"role\":\"power_relay\"}]"
+
+/* A chip no machine has: the tests run on machines with GPIO too. */
+#define NOCHIP "tafel-no-such-chip"
 
 struct fix {
 	char *dir;
@@ -326,15 +333,15 @@ test_cabinet_required_missing_chip_refuses(void **state)
 	struct fix *f = *state;
 	char err[256];
 
-	if (access("/dev/gpiochip9", F_OK) == 0)
-		skip();
 	assert_int_equal(configure(f,
-			     "\"backend\":\"gpiod\",\"chip\":\"gpiochip9\","
+			     "\"backend\":\"gpiod\",\"chip\":\"" NOCHIP "\","
 			     "\"required\":true," INPUTS,
 			     "", err, sizeof(err)),
 	    -1);
+	/* The error names the chip and every line that needed it. */
 	assert_string_equal(err,
-	    "gpio: chip \"gpiochip9\": no such chip (gpio.required is true)");
+	    "gpio: chip \"" NOCHIP "\": no such chip (inputs t, ev, door, "
+	    "test; outputs hb, relay) (gpio.required is true)");
 }
 
 static void
@@ -343,10 +350,8 @@ test_cabinet_optional_missing_chip_runs_and_warns(void **state)
 	struct fix *f = *state;
 	char err[256];
 
-	if (access("/dev/gpiochip9", F_OK) == 0)
-		skip();
 	assert_int_equal(configure(f,
-			     "\"backend\":\"gpiod\",\"chip\":\"gpiochip9\","
+			     "\"backend\":\"gpiod\",\"chip\":\"" NOCHIP "\","
 			     "\"required\":false," INPUTS,
 			     "", err, sizeof(err)),
 	    0);
@@ -402,6 +407,269 @@ test_cabinet_brightness_override(void **state)
 	assert_int_equal(cabinet_brightness_percent(f->cab), 70);
 }
 
+/* A health check's status and output ("" when it has none). */
+static const char *
+check_of(struct fix *f, const char *key, char *out, size_t size)
+{
+	struct json_object *checks = json_object_new_object(), *arr, *c, *s;
+	static char status[16];
+
+	cabinet_checks(f->cab, checks);
+	out[0] = '\0';
+	status[0] = '\0';
+	if (json_object_object_get_ex(checks, key, &arr)) {
+		c = json_object_array_get_idx(arr, 0);
+		if (json_object_object_get_ex(c, "status", &s))
+			snprintf(status, sizeof(status), "%s",
+			    json_object_get_string(s));
+		if (json_object_object_get_ex(c, "output", &s))
+			snprintf(out, size, "%s", json_object_get_string(s));
+	}
+	json_object_put(checks);
+	return status;
+}
+
+/*
+ * A line whose fd breaks (its chip removed) is dropped from the loop,
+ * released and named in health, once: the loop does not spin on it.  A
+ * reload with the same gpio section requests it again and leaves the
+ * lines that were up alone (the heartbeat keeps its level).
+ */
+static void
+test_cabinet_lost_line_is_dropped_and_retried_on_reload(void **state)
+{
+	struct fix *f = *state;
+	char err[256], out[512];
+	uint64_t before;
+
+	assert_int_equal(
+	    configure(f, "\"backend\":\"sim\"," INPUTS, "", err, sizeof(err)),
+	    0);
+	set(f, "door", 1);
+	cabinet_heartbeat(f->cab, 1);
+	assert_int_equal(output(f, "hb"), 1);
+	assert_int_equal(cabinet_sim_unplug(f->cab, "door", err, 256), 0);
+	spin(f, 10);
+	before = loop_wakeups(f->loop);
+	spin(f, 200);
+	/* The spin's own timer: a few wake-ups, not thousands. */
+	assert_true(loop_wakeups(f->loop) - before < 10);
+	assert_int_equal(cabinet_level(f->cab), 1);
+	assert_string_equal(
+	    check_of(f, "gpio:inputs", out, sizeof(out)), "warn");
+	assert_string_equal(out,
+	    "simulation: gpio: chip gpiochip0 (simulation) line 2 "
+	    "(\"door\"): reading line events: No such device; input door "
+	    "unavailable");
+	assert_string_equal(
+	    check_of(f, "gpio:outputs", out, sizeof(out)), "warn");
+	assert_int_equal(cabinet_sim_set(f->cab, "door", 1, err, 256), -1);
+
+	/* SIGHUP, same section: the line is back, the heartbeat untouched. */
+	assert_int_equal(
+	    configure(f, "\"backend\":\"sim\"," INPUTS, "", err, sizeof(err)),
+	    0);
+	assert_int_equal(cabinet_level(f->cab), 0);
+	assert_string_equal(
+	    check_of(f, "gpio:outputs", out, sizeof(out)), "pass");
+	assert_int_equal(output(f, "hb"), 1);
+	set(f, "door", 1);
+	assert_int_equal(cabinet_level(f->cab), 1);
+}
+
+/*
+ * A toggle contact acts on its rising edges: a pulse over before the
+ * loop reads the level still toggles; with a debounce, a bouncing
+ * closing toggles once.
+ */
+static void
+test_cabinet_toggle_counts_short_pulses(void **state)
+{
+	struct fix *f = *state;
+	char err[256];
+
+	assert_int_equal(configure(f,
+			     "\"backend\":\"sim\",\"inputs\":[{\"name\":"
+			     "\"ev\",\"line\":1,\"role\":\"contact\","
+			     "\"preset\":\"tunnel\",\"mode\":\"toggle\","
+			     "\"debounce_ms\":0},{\"name\":\"bo\",\"line\":2,"
+			     "\"role\":\"contact\",\"preset\":\"tunnel\","
+			     "\"mode\":\"toggle\",\"debounce_ms\":50}]",
+			     "", err, sizeof(err)),
+	    0);
+	assert_int_equal(cabinet_sim_set(f->cab, "ev", 1, err, 256), 0);
+	assert_int_equal(cabinet_sim_set(f->cab, "ev", 0, err, 256), 0);
+	spin(f, 10);
+	assert_true(messages_gpio_shown(f->msgs, "gpio:ev"));
+	assert_int_equal(cabinet_sim_set(f->cab, "ev", 1, err, 256), 0);
+	assert_int_equal(cabinet_sim_set(f->cab, "ev", 0, err, 256), 0);
+	spin(f, 10);
+	assert_false(messages_gpio_shown(f->msgs, "gpio:ev"));
+
+	/* Bounce: three closings within the debounce are one. */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(cabinet_sim_set(f->cab, "bo", 1, err, 256), 0);
+		spin(f, 2);
+		assert_int_equal(cabinet_sim_set(f->cab, "bo", 0, err, 256), 0);
+		spin(f, 2);
+	}
+	spin(f, 100);
+	assert_true(messages_gpio_shown(f->msgs, "gpio:bo"));
+	/* A short pulse after the quiet time toggles again. */
+	assert_int_equal(cabinet_sim_set(f->cab, "bo", 1, err, 256), 0);
+	assert_int_equal(cabinet_sim_set(f->cab, "bo", 0, err, 256), 0);
+	spin(f, 100);
+	assert_false(messages_gpio_shown(f->msgs, "gpio:bo"));
+}
+
+/*
+ * Write text into a FIFO once a reader has it open (the worker), the
+ * loop running meanwhile; 0, or -1 when no reader came within 2 s.
+ */
+static int
+fifo_put(struct fix *f, const char *path, const char *text)
+{
+	for (int i = 0; i < 200; i++) {
+		int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd >= 0) {
+			ssize_t n = write(fd, text, strlen(text));
+			close(fd);
+			return n == (ssize_t)strlen(text) ? 0 : -1;
+		}
+		if (errno != ENXIO)
+			return -1;
+		spin(f, 10);
+	}
+	return -1;
+}
+
+static int
+wait_percent(struct fix *f, int pct)
+{
+	for (int i = 0; i < 200 && cabinet_brightness_percent(f->cab) != pct;
+	     i++)
+		spin(f, 10);
+	return cabinet_brightness_percent(f->cab);
+}
+
+#define SENSOR_BRIGHTNESS                                                    \
+	",\"brightness\":{\"mode\":\"sensor\",\"latitude\":47.05,"           \
+	"\"longitude\":8.31,\"sensor\":{\"file\":\"lux\",\"interval_s\":"    \
+	"3600},\"table\":[{\"up\":0,\"down\":0,\"percent\":10},{\"up\":100," \
+	"\"down\":80,\"percent\":60}]}"
+
+/*
+ * The light sensor is read off the loop thread: a read that blocks (a
+ * FIFO without a writer stands in for a slow I2C sensor) leaves the loop
+ * running, and its value arrives when the read returns.  Until the first
+ * reading the board does not claim the sensor has none.
+ */
+static void
+test_cabinet_sensor_read_does_not_block_the_loop(void **state)
+{
+	struct fix *f = *state;
+	char path[512], err[256], out[512];
+	int64_t t0;
+
+	snprintf(path, sizeof(path), "%s/lux", f->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	t0 = util_mono_ms();
+	assert_int_equal(configure(f, "\"backend\":\"sim\"", SENSOR_BRIGHTNESS,
+			     err, sizeof(err)),
+	    0);
+	spin(f, 100);
+	assert_true(util_mono_ms() - t0 < 1000);
+	/* No reading yet, but no warning either. */
+	assert_int_equal(cabinet_level(f->cab), 0);
+	assert_string_equal(
+	    check_of(f, "brightness:level", out, sizeof(out)), "pass");
+	assert_int_equal(fifo_put(f, path, "120\n"), 0);
+	assert_int_equal(wait_percent(f, 60), 60);
+	assert_int_equal(cabinet_level(f->cab), 0);
+}
+
+/* No first reading within the grace period: then health warns. */
+static void
+test_cabinet_sensor_without_reading_warns_after_grace(void **state)
+{
+	struct fix *f = *state;
+	char path[512], err[256], out[512];
+
+	snprintf(path, sizeof(path), "%s/lux", f->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(configure(f, "\"backend\":\"sim\"", SENSOR_BRIGHTNESS,
+			     err, sizeof(err)),
+	    0);
+	spin(f, 2500);
+	assert_int_equal(cabinet_level(f->cab), 0);
+	spin(f, 800);
+	assert_int_equal(cabinet_level(f->cab), 1);
+	assert_string_equal(
+	    check_of(f, "brightness:level", out, sizeof(out)), "warn");
+	assert_string_equal(
+	    out, "brightness: light sensor has no reading; using sun mode");
+	assert_int_equal(fifo_put(f, path, "50\n"), 0);
+	assert_int_equal(wait_percent(f, 10), 10);
+	assert_int_equal(cabinet_level(f->cab), 0);
+}
+
+static int
+file_is(const char *path, const char *want)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strcmp(buf, want) == 0;
+}
+
+/*
+ * The backlight is written off the loop thread (max_brightness a FIFO:
+ * the driver blocks), and an unchanged percent is not written again.
+ */
+static void
+test_cabinet_backlight_write_does_not_block_the_loop(void **state)
+{
+	struct fix *f = *state;
+	char dir[512], max[600], bl[600], err[256];
+	int64_t t0;
+
+	snprintf(dir, sizeof(dir), "%s/bl", f->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(max, sizeof(max), "%s/max_brightness", dir);
+	snprintf(bl, sizeof(bl), "%s/brightness", dir);
+	assert_int_equal(mkfifo(max, 0600), 0);
+	fixture_write(dir, "brightness", "0\n");
+	t0 = util_mono_ms();
+	assert_int_equal(configure(f, "\"backend\":\"sim\"",
+			     ",\"brightness\":{\"manual_percent\":40,"
+			     "\"backlight_file\":\"bl/brightness\"}",
+			     err, sizeof(err)),
+	    0);
+	spin(f, 100);
+	assert_true(util_mono_ms() - t0 < 1000);
+	assert_true(file_is(bl, "0\n"));
+	assert_int_equal(fifo_put(f, max, "255\n"), 0);
+	assert_int_equal(wait_percent(f, 40), 40);
+	assert_true(file_is(bl, "102\n"));
+
+	/* The same percent again: no write. */
+	assert_int_equal(unlink(max), 0);
+	fixture_write(dir, "max_brightness", "255\n");
+	fixture_write(dir, "brightness", "7\n");
+	cabinet_brightness_override(f->cab, 40, util_wall_ms() + 60000);
+	spin(f, 100);
+	assert_true(file_is(bl, "7\n"));
+	/* A new one: written. */
+	cabinet_brightness_override(f->cab, 100, util_wall_ms() + 60000);
+	assert_int_equal(wait_percent(f, 100), 100);
+	assert_true(file_is(bl, "255\n"));
+}
+
 int
 main(void)
 {
@@ -432,6 +700,20 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_cabinet_brightness_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cabinet_lost_line_is_dropped_and_retried_on_reload,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cabinet_toggle_counts_short_pulses, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cabinet_sensor_read_does_not_block_the_loop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cabinet_sensor_without_reading_warns_after_grace,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cabinet_backlight_write_does_not_block_the_loop, setup,
+		    teardown),
 	};
 
 	log_init("test_gpio_cabinet", LOG_LEVEL_ERR);
