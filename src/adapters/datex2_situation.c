@@ -222,18 +222,18 @@ sit_find(xmlNode *from, const char *local)
 	return NULL;
 }
 
-/* n's text, normalised (rule 10) and cut to size; -1 when none. */
+/* n's own text, normalised (rule 10) and cut to size; -1 when none. */
 static int
 sit_text(const xmlNode *n, char *buf, size_t size)
 {
-	xmlChar *t;
+	char *t;
 
 	buf[0] = '\0';
-	if (n == NULL || (t = xmlNodeGetContent(n)) == NULL)
+	if (n == NULL)
 		return -1;
-	park_name_normalise(
-	    (const char *)t, strlen((const char *)t), buf, size);
-	xmlFree(t);
+	t = adapter_xml_own_text(n);
+	park_name_normalise(t, strlen(t), buf, size);
+	free(t);
 	return buf[0] != '\0' ? (int)strlen(buf) : -1;
 }
 
@@ -325,14 +325,15 @@ static void
 sit_severity(const xmlNode *rec, char *buf, size_t size)
 {
 	xmlNode *n = sit_child(rec, "severity");
-	xmlChar *t;
+	char *t;
 	const char *s;
 	size_t len, cut;
 
 	buf[0] = '\0';
-	if (n == NULL || (t = xmlNodeGetContent(n)) == NULL)
+	if (n == NULL)
 		return;
-	s = (const char *)t;
+	t = adapter_xml_own_text(n);
+	s = t;
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
 	len = strlen(s);
@@ -347,7 +348,7 @@ sit_severity(const xmlNode *rec, char *buf, size_t size)
 			cut--;
 	memcpy(buf, s, cut);
 	buf[cut] = '\0';
-	xmlFree(t);
+	free(t);
 }
 
 static void

@@ -28,12 +28,23 @@ adapter_xml_is(const xmlNode *n, const char *local)
 int
 adapter_xml_ns(const xmlNode *n, const char *prefix)
 {
+	const char *href;
+	size_t len;
+
 	if (n == NULL || n->type != XML_ELEMENT_NODE)
 		return 0;
 	if (prefix == NULL)
 		return 1;
-	return n->ns != NULL && n->ns->href != NULL &&
-	    strncmp((const char *)n->ns->href, prefix, strlen(prefix)) == 0;
+	if (n->ns == NULL || n->ns->href == NULL)
+		return 0;
+	href = (const char *)n->ns->href;
+	len = strlen(prefix);
+	if (strncmp(href, prefix, len) != 0)
+		return 0;
+	/* A DATEX II namespace goes on with its version: ".../schema/3/..." */
+	if (strcmp(prefix, ADAPTER_XML_DATEX) == 0)
+		return href[len] >= '0' && href[len] <= '9';
+	return 1;
 }
 
 xmlNode *
@@ -105,21 +116,51 @@ adapter_xml_trimmed(const char *s, char *buf, size_t size)
 	return (int)len;
 }
 
+static int
+adapter_xml_is_text(const xmlNode *c)
+{
+	return (c->type == XML_TEXT_NODE ||
+		   c->type == XML_CDATA_SECTION_NODE) &&
+	    c->content != NULL;
+}
+
+char *
+adapter_xml_own_text(const xmlNode *n)
+{
+	size_t len = 0, at = 0, k;
+	const xmlNode *c;
+	char *t;
+
+	if (n == NULL)
+		return NULL;
+	/* Measured first: text nodes between elements may be many. */
+	for (c = n->children; c != NULL; c = c->next)
+		if (adapter_xml_is_text(c))
+			len += strlen((const char *)c->content);
+	t = util_calloc(1, len + 1);
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!adapter_xml_is_text(c))
+			continue;
+		k = strlen((const char *)c->content);
+		memcpy(t + at, c->content, k);
+		at += k;
+	}
+	return t;
+}
+
 int
 adapter_xml_text(const xmlNode *n, char *buf, size_t size)
 {
-	xmlChar *t;
+	char *t;
 	int r;
 
 	if (size > 0)
 		buf[0] = '\0';
 	if (n == NULL || size == 0)
 		return -1;
-	t = xmlNodeGetContent(n);
-	if (t == NULL)
-		return -1;
-	r = adapter_xml_trimmed((const char *)t, buf, size);
-	xmlFree(t);
+	t = adapter_xml_own_text(n);
+	r = adapter_xml_trimmed(t, buf, size);
+	free(t);
 	return r;
 }
 
@@ -158,8 +199,27 @@ adapter_xml_type(const xmlNode *n, char *buf, size_t size)
 {
 	char t[128];
 	const char *colon;
+	xmlChar *v;
+	int r = -1;
 
-	if (adapter_xml_attr(n, "type", t, sizeof(t)) < 0)
+	if (size > 0)
+		buf[0] = '\0';
+	if (n == NULL || n->type != XML_ELEMENT_NODE || size == 0)
+		return -1;
+	/* xsi:type only: a plain type="..." is some other attribute. */
+	for (xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (strcmp((const char *)a->name, "type") != 0 ||
+		    a->ns == NULL || a->ns->href == NULL ||
+		    strcmp((const char *)a->ns->href, ADAPTER_XML_XSI) != 0)
+			continue;
+		v = xmlNodeListGetString(n->doc, a->children, 1);
+		if (v == NULL)
+			return -1;
+		r = adapter_xml_trimmed((const char *)v, t, sizeof(t));
+		xmlFree(v);
+		break;
+	}
+	if (r < 0)
 		return -1;
 	colon = strrchr(t, ':');
 	return adapter_xml_trimmed(colon != NULL ? colon + 1 : t, buf, size);
@@ -295,10 +355,10 @@ adapter_xml_when(const xmlNode *n, const char *tz)
 		return PARK_NO_TIME;
 	if (adapter_xml_text(n, buf, sizeof(buf)) < 0) {
 		/* An empty element says nothing; an overlong one is bad. */
-		xmlChar *c = xmlNodeGetContent(n);
-		int empty = c == NULL || c[strspn((char *)c, " \t\r\n")] == 0;
+		char *c = adapter_xml_own_text(n);
+		int empty = c[strspn(c, " \t\r\n")] == '\0';
 
-		xmlFree(c);
+		free(c);
 		return empty ? PARK_NO_TIME : PARK_BAD_TIME;
 	}
 	if (util_parse_iso8601_tz(buf, tz, &t) != 0 || t <= 0)

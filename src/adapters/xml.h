@@ -14,12 +14,22 @@
 struct _xmlNode;
 struct _xmlDoc;
 
-/* DATEX II namespaces all start with this. */
+/*
+ * DATEX II namespaces all start with this, followed by a version number
+ * ("http://datex2.eu/schema/2/2_0", ".../schema/3/common"); adapter_xml_ns
+ * checks for the digit when given this prefix.
+ */
 #define ADAPTER_XML_DATEX "http://datex2.eu/schema/"
+
+/* The XML Schema instance namespace (xsi:type). */
+#define ADAPTER_XML_XSI "http://www.w3.org/2001/XMLSchema-instance"
 
 /* n is an element named local (in any namespace). */
 int adapter_xml_is(const struct _xmlNode *n, const char *local);
-/* n is an element whose namespace URI starts with prefix (NULL: none). */
+/*
+ * n is an element whose namespace URI starts with prefix (NULL: any); for
+ * ADAPTER_XML_DATEX a digit (the version) must follow it.
+ */
 int adapter_xml_ns(const struct _xmlNode *n, const char *prefix);
 
 /* The first element child of n named local, or NULL. */
@@ -30,8 +40,14 @@ struct _xmlNode *adapter_xml_next(const struct _xmlNode *n, const char *local);
 struct _xmlNode *adapter_xml_path(const struct _xmlNode *n, const char *path);
 
 /*
- * The text of n (all its text, trimmed of blanks) into buf: its length,
- * or -1 when n is NULL, has no text, or the text does not fit.
+ * n's own text: its text and CDATA children joined, not the text of its
+ * child elements (<a>1<x>2</x></a> is "1"); malloc'd, the caller frees
+ * it; NULL when n is NULL.
+ */
+char *adapter_xml_own_text(const struct _xmlNode *n);
+/*
+ * The own text of n, trimmed of blanks, into buf: its length, or -1 when
+ * n is NULL, has no text, or the text does not fit.
  */
 int adapter_xml_text(const struct _xmlNode *n, char *buf, size_t size);
 /* adapter_xml_text of adapter_xml_path(n, path). */
@@ -46,7 +62,8 @@ int adapter_xml_attr(
     const struct _xmlNode *n, const char *local, char *buf, size_t size);
 /*
  * The local part of the element's xsi:type ("prk:ParkingSiteStatus" →
- * "ParkingSiteStatus") into buf, or -1 when it has none.
+ * "ParkingSiteStatus") into buf, or -1 when it has none.  Only a type
+ * attribute in the XML Schema instance namespace counts.
  */
 int adapter_xml_type(const struct _xmlNode *n, char *buf, size_t size);
 

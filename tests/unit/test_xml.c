@@ -701,6 +701,75 @@ test_xml_lang_text_picks_the_language_else_the_first(void **state)
 	xmlFreeDoc(d);
 }
 
+static void
+test_xml_datex_namespace_needs_a_version(void **state)
+{
+	xmlDoc *d =
+	    read_ok("<r><a xmlns='http://datex2.eu/schema/x'/>"
+		    "<b xmlns='http://datex2.eu/schema/'/>"
+		    "<c xmlns='http://datex2.eu/schema/3/common'/></r>");
+	xmlNode *root = adapter_xml_root(d);
+
+	(void)state;
+	assert_false(
+	    adapter_xml_ns(adapter_xml_child(root, "a"), ADAPTER_XML_DATEX));
+	assert_false(
+	    adapter_xml_ns(adapter_xml_child(root, "b"), ADAPTER_XML_DATEX));
+	assert_true(
+	    adapter_xml_ns(adapter_xml_child(root, "c"), ADAPTER_XML_DATEX));
+	/* Other prefixes stay plain prefixes. */
+	assert_true(adapter_xml_ns(
+	    adapter_xml_child(root, "a"), "http://datex2.eu/schema/x"));
+	xmlFreeDoc(d);
+}
+
+static void
+test_xml_type_is_xsi_type_only(void **state)
+{
+	xmlDoc *d = read_ok(
+	    "<r xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' "
+	    "xmlns:x='http://example.org/x'><a type='p:Plain'/>"
+	    "<b x:type='p:Other'/><c type='p:Plain' xsi:type='p:Real'/></r>");
+	xmlNode *root = adapter_xml_root(d);
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(
+	    adapter_xml_type(adapter_xml_child(root, "a"), buf, sizeof(buf)),
+	    -1);
+	assert_int_equal(
+	    adapter_xml_type(adapter_xml_child(root, "b"), buf, sizeof(buf)),
+	    -1);
+	assert_int_equal(
+	    adapter_xml_type(adapter_xml_child(root, "c"), buf, sizeof(buf)),
+	    4);
+	assert_string_equal(buf, "Real");
+	xmlFreeDoc(d);
+}
+
+static void
+test_xml_text_is_the_elements_own(void **state)
+{
+	xmlDoc *d = read_ok("<r><n>1<x>2</x></n><m> 3<![CDATA[4]]><!--c-->5 "
+			    "<y>6</y></m><e><x>7</x></e></r>");
+	xmlNode *root = adapter_xml_root(d);
+	char buf[16];
+
+	(void)state;
+	assert_int_equal(adapter_xml_count(adapter_xml_child(root, "n")), 1);
+	assert_int_equal(
+	    adapter_xml_text(adapter_xml_child(root, "m"), buf, sizeof(buf)),
+	    3);
+	assert_string_equal(buf, "345");
+	/* Only a child's text: the element itself has none. */
+	assert_int_equal(
+	    adapter_xml_text(adapter_xml_child(root, "e"), buf, sizeof(buf)),
+	    -1);
+	assert_int_equal(adapter_xml_when(adapter_xml_child(root, "e"), "UTC"),
+	    PARK_NO_TIME);
+	xmlFreeDoc(d);
+}
+
 int
 main(void)
 {
@@ -728,6 +797,9 @@ main(void)
 		cmocka_unit_test(
 		    test_xml_names_match_local_names_and_namespace_uris),
 		cmocka_unit_test(test_xml_text_is_trimmed_and_bounded),
+		cmocka_unit_test(test_xml_datex_namespace_needs_a_version),
+		cmocka_unit_test(test_xml_type_is_xsi_type_only),
+		cmocka_unit_test(test_xml_text_is_the_elements_own),
 		cmocka_unit_test(
 		    test_xml_collect_counts_in_document_order_up_to_max),
 		cmocka_unit_test(
