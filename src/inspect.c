@@ -162,6 +162,13 @@ inspect_run(const struct inspect_args *args, FILE *out, FILE *errf)
 		fprintf(errf, ")\n");
 		return 2;
 	}
+	if (args->table != NULL &&
+	    strcmp(args->format, "datex2-parking") != 0) {
+		fprintf(errf,
+		    "inspect: --table applies to datex2-parking "
+		    "only\n");
+		return 2;
+	}
 	park_doc_init(&doc);
 	park_doc_init(&table);
 	if (args->table != NULL) {

@@ -36,7 +36,8 @@ struct inspect_args {
  *              local times in the process's zone.
  * Returns 0; 1 when the document (or the table) is rejected as a whole
  * (nothing on out, the reason on errf); 2 for an unknown format (with the
- * list of formats on errf).
+ * list of formats on errf) or a table given with a format other than
+ * datex2-parking.
  */
 int inspect_run(const struct inspect_args *a, FILE *out, FILE *errf);
 
