@@ -153,7 +153,7 @@ feeds-check: $(B)/tafeld
 # GPIO on a real kernel chip: gpio-sim in a small qemu VM (tests/vm/run.sh
 # builds and caches the kernel and initramfs in $(B)/vm).
 test-vm: $(B)/tafeld
-	tests/vm/run.sh $(B)/tafeld
+	VM_DIR=$(B)/vm tests/vm/run.sh $(B)/tafeld
 
 install-check: $(B)/tafeld
 	tests/install/check.sh

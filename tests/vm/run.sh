@@ -23,11 +23,13 @@
 #    and end with a marker line.  The console is kept in build/vm/console.log.
 #
 # The last line is "N passed, N failed"; the exit code is 1 when anything
-# failed, including a VM that did not reach the end marker in time.
+# failed, including a VM that did not reach the end marker in time, and
+# any command of the setup that fails (an ERR trap turns it into "FAIL
+# vm-setup: line N: COMMAND exited RC" and "0 passed, 1 failed").
 #
 # Environment: VM_JOBS (kernel make -j, default 2), VM_TIMEOUT (seconds for
 # the whole VM run, default 300), VM_DIR (default build/vm).
-set -euo pipefail
+set -Eeuo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -43,12 +45,21 @@ END_MARKER="tafel-vm: checks done"
 
 say() { echo "vm: $*"; }
 
+TOP=$BASHPID
+
 # A failure before the VM ran: one failed check, the closing line, exit 1.
+# In a subshell (a command substitution, a pipeline) only the reason, on
+# stderr: the main shell's trap then prints the closing line once.
 die() {
+	if [ "$BASHPID" != "$TOP" ]; then
+		echo "vm: $*" >&2
+		exit 1
+	fi
 	echo "FAIL vm-setup: $*"
 	echo "0 passed, 1 failed"
 	exit 1
 }
+trap 'die "line $LINENO: \"$BASH_COMMAND\" exited $?"' ERR
 
 packages() {
 	local pkgs missing='' installed p
@@ -220,10 +231,12 @@ boot() {
 	t0=$(date +%s)
 	rm -f "$VM/qemu.rc"
 	{
-		timeout "$VM_TIMEOUT" qemu-system-x86_64 -m 512 -nographic \
-			-nic none -no-reboot -kernel "$KERNEL" -initrd "$INITRD" \
-			-append "console=ttyS0 quiet panic=-1" </dev/null 2>&1
-		echo $? >"$VM/qemu.rc"
+		rc=0
+		timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -m 512 \
+			-nographic -nic none -no-reboot -kernel "$KERNEL" \
+			-initrd "$INITRD" -append "console=ttyS0 quiet panic=-1" \
+			</dev/null 2>&1 || rc=$?
+		echo "$rc" >"$VM/qemu.rc"
 	} | sed -u -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' \
 		-e 's/\x1bc//g' | tee "$LOG"
 	QEMU_RC=$(cat "$VM/qemu.rc")
@@ -260,7 +273,7 @@ main() {
 		grep '^FAIL ' "$LOG" || true
 	fi
 	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	[ "$failed" -eq 0 ] || exit 1
 }
 
 main
