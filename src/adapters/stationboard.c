@@ -12,8 +12,9 @@
  *      is usable, else stop.departure (ISO 8601, "+0100" or "+01:00");
  *  S2  an entry without a stop object or without either time is skipped;
  *  S4  label = category + " " + number; number alone when it already
- *      starts with the category or there is no category; category alone
- *      when there is no number; name when there is neither;
+ *      starts with the category or there is no category; name when there
+ *      is no number (an extension of S4: "Bus 5", not "B"), and the
+ *      category alone only when the name is missing too;
  *  S5  platform = stop.prognosis.platform when a non-blank string, else
  *      stop.platform; null or blank gives "";
  *  S6  delay = stop.delay when a whole number (JSON integer, integral
@@ -117,7 +118,7 @@ sb_time(struct json_object *stop, const char *tz)
 	return PARK_NO_TIME;
 }
 
-/* S4; cut to size on a character boundary. */
+/* S4 (with the name before a category alone); cut on a character. */
 static void
 sb_label(struct json_object *e, char *buf, size_t size)
 {
@@ -131,10 +132,10 @@ sb_label(struct json_object *e, char *buf, size_t size)
 		park_name_normalise(both, strlen(both), buf, size);
 	} else if (num[0] != '\0') {
 		park_name_normalise(num, strlen(num), buf, size);
-	} else if (cat[0] != '\0') {
-		park_name_normalise(cat, strlen(cat), buf, size);
 	} else {
 		sb_text(adapter_get(e, "name"), buf, size);
+		if (buf[0] == '\0')
+			park_name_normalise(cat, strlen(cat), buf, size);
 	}
 }
 
