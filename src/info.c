@@ -21,8 +21,8 @@ info_item_init(struct info_item *it)
 	it->time_ms = PARK_NO_TIME;
 	it->start_ms = PARK_NO_TIME;
 	it->end_ms = PARK_NO_TIME;
-	it->travel_ms = INFO_NO_DURATION;
-	it->freeflow_ms = INFO_NO_DURATION;
+	it->travel_s = INFO_NO_DURATION;
+	it->freeflow_s = INFO_NO_DURATION;
 	it->delay_min = INFO_NO_DELAY;
 }
 
@@ -72,7 +72,7 @@ info_travel(const struct info_item *it, const struct park_rules *r,
 
 	*minutes = 0;
 	*delay = 0;
-	if (it->error || it->travel_ms < 0)
+	if (it->error || !(it->travel_s >= 0))
 		return 0;
 	/* Freshness: the parking rules on a record with a count. */
 	memset(&p, 0, sizeof(p));
@@ -82,15 +82,14 @@ info_travel(const struct info_item *it, const struct park_rules *r,
 	p.time_ms = it->time_ms;
 	if (park_display(&p, r, &shown) != PARK_DISPLAY_NUMBER)
 		return 0;
-	m = info_round((double)it->travel_ms / 60000.0);
+	m = info_round(it->travel_s / 60.0);
 	if (m < 1)
 		m = 1;
 	if (m > 9999)
 		return 0; /* not a travel time a board can vouch for */
 	*minutes = (int)m;
-	if (it->freeflow_ms >= 0) {
-		dl = info_round(
-		    (double)(it->travel_ms - it->freeflow_ms) / 60000.0);
+	if (it->freeflow_s >= 0) {
+		dl = info_round((it->travel_s - it->freeflow_s) / 60.0);
 		*delay = dl >= 1 && dl <= 9999 ? (int)dl : 0;
 	}
 	return 1;

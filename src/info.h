@@ -8,7 +8,8 @@
  * here, by pure functions of the record and "now", like park_display().
  *
  * Which fields a record uses depends on the document's kind:
- *  travel:    id (location reference), travel_ms, freeflow_ms, error,
+ *  travel:    id (location reference), travel_s, freeflow_s (seconds as
+ *             the document gives them, rounded only to minutes), error,
  *             time_ms (measurement time, or PARK_NO_TIME);
  *  situation: id (situationRecord id), text (the ticker line, in the
  *             sign's language), severity (as written, trimmed), version
@@ -29,8 +30,8 @@
 #define INFO_LINE_LEN     32
 #define INFO_PLATFORM_LEN 16
 #define INFO_SEVERITY_LEN 32
-#define INFO_MAX_ITEMS    20000 /* per document; more is rejected */
-#define INFO_NO_DURATION  (-1)
+#define INFO_MAX_ITEMS    20000  /* per document; more is rejected */
+#define INFO_NO_DURATION  (-1.0) /* any negative duration: none */
 #define INFO_NO_DELAY     INT32_MIN
 
 /* What kind of records a document holds (park_doc.kind). */
@@ -57,8 +58,8 @@ struct info_item {
 	char severity[INFO_SEVERITY_LEN];
 	int64_t time_ms;
 	int64_t start_ms, end_ms; /* PARK_NO_TIME when not given */
-	int64_t travel_ms;        /* INFO_NO_DURATION when absent */
-	int64_t freeflow_ms;      /* INFO_NO_DURATION when absent */
+	double travel_s;          /* seconds; INFO_NO_DURATION when absent */
+	double freeflow_s;        /* seconds; INFO_NO_DURATION when absent */
 	double version;           /* situation record version, 0 if none */
 	int32_t delay_min;        /* INFO_NO_DELAY when none */
 	int validity;             /* enum info_validity */
@@ -78,8 +79,9 @@ const struct info_item *info_find(const struct park_doc *d, const char *id);
 
 /*
  * Travel time: 1 with *minutes (seconds / 60 rounded half up, at least 1)
- * and *delay (round((travel - free flow) / 60), 0 when not known or not
- * positive), or 0 for "---": dataError, no travel time, or stale or
+ * and *delay (round((travel - free flow) / 60) half up, 0 when not known
+ * or not positive), each rounded once from the seconds as given (149.9996
+ * s is 2 min), or 0 for "---": dataError, no travel time, or stale or
  * future data by the parking rules (the record's time, else the
  * document's, against r).
  */

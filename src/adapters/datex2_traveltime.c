@@ -55,11 +55,12 @@ tt_bool(const xmlNode *n)
 }
 
 /*
- * A DurationValue (travelTime, freeFlowTravelTime) in ms, or
+ * A DurationValue (travelTime, freeFlowTravelTime) in seconds as given
+ * (not rounded: minutes are rounded once, info_travel), or
  * INFO_NO_DURATION; *error is set when it carries a dataError that is not
  * plainly false.
  */
-static int64_t
+static double
 tt_duration(const xmlNode *v, int *error)
 {
 	char buf[TT_WORD_LEN], *end;
@@ -80,7 +81,7 @@ tt_duration(const xmlNode *v, int *error)
 	if (end == buf || *end != '\0' || !isfinite(s) || s < 0 ||
 	    s > TT_MAX_SECONDS)
 		return INFO_NO_DURATION;
-	return (int64_t)llround(s * 1000.0);
+	return s;
 }
 
 /* The record's id as the header says; 0, or -1 when it has none. */
@@ -132,10 +133,10 @@ tt_record(struct _xmlNode *rec, const struct adapter_ctx *c)
 	info_item_init(&it);
 	if (tt_id(rec, it.id, sizeof(it.id)) != 0)
 		return 0;
-	it.travel_ms = tt_duration(adapter_xml_child(rec, "travelTime"), &err);
+	it.travel_s = tt_duration(adapter_xml_child(rec, "travelTime"), &err);
 	it.error = err;
 	/* A free-flow time in error is only no free-flow time: no delay. */
-	it.freeflow_ms =
+	it.freeflow_s =
 	    tt_duration(adapter_xml_child(rec, "freeFlowTravelTime"), &ignored);
 	it.time_ms = tt_time(rec, c->tz);
 	if (info_add(c->out, &it) != 0) {

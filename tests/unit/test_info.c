@@ -35,14 +35,16 @@ rules(int64_t doc_time)
 	return r;
 }
 
+/* A travel record from durations in ms (negative: none). */
 static struct info_item
 travel(int64_t travel_ms, int64_t freeflow_ms)
 {
 	struct info_item it;
 
 	info_item_init(&it);
-	it.travel_ms = travel_ms;
-	it.freeflow_ms = freeflow_ms;
+	it.travel_s = travel_ms < 0 ? INFO_NO_DURATION : travel_ms / 1000.0;
+	it.freeflow_s =
+	    freeflow_ms < 0 ? INFO_NO_DURATION : freeflow_ms / 1000.0;
 	it.time_ms = NOW - MIN;
 	return it;
 }
@@ -114,6 +116,42 @@ test_info_travel_delay_rounds_and_shows_from_one_minute(void **state)
 			fail_msg("%lld/%lld: got \"%s\" \"%s\"",
 			    (long long)cases[i].travel,
 			    (long long)cases[i].freeflow, disp, delay);
+	}
+}
+
+/*
+ * Seconds with a fraction are rounded once, to minutes: 149.9996 s is
+ * 2.49999 min (2), not 150 s (3); the delay over 120 s is 0.49999 min
+ * (none), not 30 s (+1).
+ */
+static void
+test_info_travel_rounds_fractional_seconds_once(void **state)
+{
+	static const struct {
+		double travel, freeflow;
+		const char *display, *delay;
+	} cases[] = {
+		{ 149.9996, 120, "2 min", "" },
+		{ 150, 120, "3 min", "+1" },
+		{ 89.9999, -1, "1 min", "" },
+		{ 629.9995, 600, "10 min", "" },
+		{ 630.0004, 599.9996, "11 min", "+1" },
+	};
+	struct park_rules r = rules(PARK_NO_TIME);
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct info_item it = travel(0, -1);
+		char disp[16], delay[16];
+
+		it.travel_s = cases[i].travel;
+		it.freeflow_s = cases[i].freeflow;
+		info_travel_text(
+		    &it, &r, disp, sizeof(disp), delay, sizeof(delay));
+		if (strcmp(disp, cases[i].display) != 0 ||
+		    strcmp(delay, cases[i].delay) != 0)
+			fail_msg("%.4f/%.4f s: got \"%s\" \"%s\"",
+			    cases[i].travel, cases[i].freeflow, disp, delay);
 	}
 }
 
@@ -507,6 +545,8 @@ main(void)
 		    test_info_travel_minutes_round_half_up_and_are_at_least_one),
 		cmocka_unit_test(
 		    test_info_travel_delay_rounds_and_shows_from_one_minute),
+		cmocka_unit_test(
+		    test_info_travel_rounds_fractional_seconds_once),
 		cmocka_unit_test(
 		    test_info_travel_error_or_missing_time_shows_dashes),
 		cmocka_unit_test(

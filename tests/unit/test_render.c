@@ -1308,9 +1308,8 @@ travel_add(
 
 	info_item_init(&it);
 	util_strlcpy(it.id, id, sizeof(it.id));
-	it.travel_ms = travel_s < 0 ? INFO_NO_DURATION : travel_s * 1000LL;
-	it.freeflow_ms =
-	    freeflow_s < 0 ? INFO_NO_DURATION : freeflow_s * 1000LL;
+	it.travel_s = travel_s < 0 ? INFO_NO_DURATION : travel_s;
+	it.freeflow_s = freeflow_s < 0 ? INFO_NO_DURATION : freeflow_s;
 	it.error = error;
 	it.time_ms = T0 - age_s * 1000;
 	assert_int_equal(info_add(&travel_doc, &it), 0);
