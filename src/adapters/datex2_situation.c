@@ -15,7 +15,9 @@
  *  validity  no validity element: shown; validityStatus suspended: never,
  *            active: always, anything else or none: by
  *            validityTimeSpecification/overallStartTime and overallEndTime
- *            (info_situation_shown);
+ *            (info_situation_shown), kept in ms: a start's fraction below
+ *            the ms is cut, an end's rounds up (12:00:00.000000001 is
+ *            after 12:00:00);
  *  text      one short line for the ticker in the sign's language (de, fr,
  *            it, en; de for anything else):
  *              [ROAD [DIRECTION]: ]WHAT[, UNTIL]
@@ -28,7 +30,11 @@
  *            queueLength in whole km (metres / 1000 rounded half up, at
  *            least 1); a type not known here, "_extended" ones included,
  *            gets a generic wording; UNTIL is overallEndTime in the
- *            process's local zone as "dd.mm. HH:MM" ("bis 08.01. 18:30").
+ *            process's local zone as "dd.mm. HH:MM" ("bis 08.01. 18:30"),
+ *            "dd.mm.yyyy HH:MM" when it is in another year than the
+ *            record's version time (else creation time) or there is
+ *            neither, and left out when it is before that time (an
+ *            active record's end that was past when it was written);
  *            Texts in other languages are picked from multilingual values
  *            (values/value @lang), else the first value.  The line is
  *            normalised (rule 10) and cut to INFO_TEXT_LEN on a character
@@ -276,12 +282,31 @@ sit_lang_text(const xmlNode *n, const char *lang, char *buf, size_t size)
 	return -1;
 }
 
+/* The time's fraction of a second goes on below the millisecond. */
+static int
+sit_below_ms(const char *s)
+{
+	const char *t = strchr(s, 'T'), *p;
+	int digits = 0;
+
+	p = strpbrk(t != NULL ? t : s, ".,");
+	if (p == NULL)
+		return 0;
+	for (p++; *p >= '0' && *p <= '9'; p++)
+		if (++digits > 3 && *p != '0')
+			return 1;
+	return 0;
+}
+
 /*
  * An ISO 8601 time (zone-less ones in tz): PARK_NO_TIME when n is absent,
  * PARK_BAD_TIME when it is empty, unreadable or not after the 1970 epoch.
+ * Times are kept in milliseconds: with up, a fraction below the
+ * millisecond rounds up (an end at 12:00:00.000000001 is after 12:00:00),
+ * else down.
  */
 static int64_t
-sit_time(const xmlNode *n, const char *tz)
+sit_time(const xmlNode *n, const char *tz, int up)
 {
 	char buf[UTIL_ISO8601_MAX];
 	int64_t t;
@@ -290,6 +315,8 @@ sit_time(const xmlNode *n, const char *tz)
 		return n == NULL ? PARK_NO_TIME : PARK_BAD_TIME;
 	if (util_parse_iso8601_tz(buf, tz, &t) != 0 || t <= 0)
 		return PARK_BAD_TIME;
+	if (up && sit_below_ms(buf))
+		t++;
 	return t;
 }
 
@@ -369,8 +396,8 @@ sit_validity(const xmlNode *rec, const char *tz, struct info_item *it)
 	else
 		it->validity = INFO_VALID_BY_TIME;
 	spec = sit_child(v, "validityTimeSpecification");
-	it->start_ms = sit_time(sit_child(spec, "overallStartTime"), tz);
-	it->end_ms = sit_time(sit_child(spec, "overallEndTime"), tz);
+	it->start_ms = sit_time(sit_child(spec, "overallStartTime"), tz, 0);
+	it->end_ms = sit_time(sit_child(spec, "overallEndTime"), tz, 1);
 }
 
 /* ---- the line ---- */
@@ -468,27 +495,52 @@ sit_where(
 	return road[0] != '\0';
 }
 
+static int
+sit_time_ok(int64_t t)
+{
+	return t != PARK_NO_TIME && t != PARK_BAD_TIME;
+}
+
+/*
+ * UNTIL: ", bis dd.mm. HH:MM" for an end at or after the record's own
+ * time (its version time, else its creation time), with the year
+ * ("dd.mm.yyyy HH:MM") when the end is in another year than that time or
+ * the record has neither; nothing for an end before it: such an end was
+ * past when the record was written, and an active record would otherwise
+ * go on saying "until" a day long gone.
+ */
 static void
-sit_line(xmlNode *rec, const struct info_item *it, const char *lang, char *buf,
-    size_t size)
+sit_until_text(const struct info_item *it, int64_t ref, enum sit_lang l,
+    char *buf, size_t size)
+{
+	time_t t = (time_t)(it->end_ms / 1000), r = (time_t)(ref / 1000);
+	struct tm tm, rm;
+	char year[8] = "";
+
+	buf[0] = '\0';
+	if (!sit_time_ok(it->end_ms) || (sit_time_ok(ref) && it->end_ms < ref))
+		return;
+	if (localtime_r(&t, &tm) == NULL)
+		return;
+	if (!sit_time_ok(ref) || localtime_r(&r, &rm) == NULL ||
+	    rm.tm_year != tm.tm_year)
+		snprintf(year, sizeof(year), "%04d", tm.tm_year + 1900);
+	snprintf(buf, size, ", %s %02d.%02d.%s %02d:%02d", sit_until[l],
+	    tm.tm_mday, tm.tm_mon + 1, year, tm.tm_hour, tm.tm_min);
+}
+
+static void
+sit_line(xmlNode *rec, const struct info_item *it, int64_t ref,
+    const char *lang, char *buf, size_t size)
 {
 	enum sit_lang l = sit_lang_of(lang);
 	char where[3 * SIT_WORD_LEN], what[2 * SIT_WORD_LEN], until[64];
 	char line[SIT_LINE_LEN];
-	time_t t;
-	struct tm tm;
 	int road_first;
 
 	road_first = sit_where(rec, lang, l, where, sizeof(where));
 	sit_what(rec, l, what, sizeof(what));
-	until[0] = '\0';
-	if (it->end_ms != PARK_NO_TIME && it->end_ms != PARK_BAD_TIME) {
-		t = (time_t)(it->end_ms / 1000);
-		if (localtime_r(&t, &tm) != NULL)
-			snprintf(until, sizeof(until),
-			    ", %s %02d.%02d. %02d:%02d", sit_until[l],
-			    tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
-	}
+	sit_until_text(it, ref, l, until, sizeof(until));
 	snprintf(line, sizeof(line), "%s%s%s%s", where, where[0] ? ": " : "",
 	    what, until);
 	/*
@@ -506,16 +558,21 @@ static int
 sit_record(xmlNode *rec, const struct adapter_ctx *c)
 {
 	struct info_item it;
+	int64_t ref;
 
 	info_item_init(&it);
 	if (adapter_xml_attr(rec, "id", it.id, sizeof(it.id)) <= 0)
 		return 0;
 	it.version = sit_version(rec);
 	it.time_ms =
-	    sit_time(sit_child(rec, "situationRecordVersionTime"), c->tz);
+	    sit_time(sit_child(rec, "situationRecordVersionTime"), c->tz, 0);
 	sit_severity(rec, it.severity, sizeof(it.severity));
 	sit_validity(rec, c->tz, &it);
-	sit_line(rec, &it, c->lang, it.text, sizeof(it.text));
+	ref = it.time_ms;
+	if (!sit_time_ok(ref))
+		ref = sit_time(
+		    sit_child(rec, "situationRecordCreationTime"), c->tz, 0);
+	sit_line(rec, &it, ref, c->lang, it.text, sizeof(it.text));
 	if (info_add(c->out, &it) != 0) {
 		snprintf(c->err, c->errlen, "more than %d situation records",
 		    INFO_MAX_ITEMS);
