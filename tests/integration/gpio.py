@@ -314,6 +314,30 @@ def test_test_pattern_lights_every_pixel_for_its_seconds(c):
 
 
 @case
+def test_heartbeat_stops_while_rendering_is_unhealthy(c):
+    # Two identical pages: the board is due to change at each page flip
+    # but its pixels never do, so after http.stall_s health fails ("the
+    # board is frozen") and the heartbeat must stop toggling.
+    d, a = start(c, gpio_conf(c, http={"stall_s": 1}))
+    t1 = a.gpio()["outputs"]["heartbeat"]["toggles"]
+    time.sleep(0.5)
+    t2 = a.gpio()["outputs"]["heartbeat"]["toggles"]
+    check(t2 - t1 >= 2, "heartbeat toggled %d times in 0.5 s while healthy"
+          % (t2 - t1))
+    a.post(ap.msg("[pt5o0]SAME[np]SAME", zone="ticker"))
+    a.wait(lambda: a.health()[1]["status"] == "fail", "health fail "
+           "(a board due to change that does not)", timeout=15)
+    d.wait_log(r"^<4>gpio heartbeat: rendering is not healthy; the "
+               r"heartbeat stops$")
+    t1 = a.gpio()["outputs"]["heartbeat"]["toggles"]
+    time.sleep(0.6)
+    t2 = a.gpio()["outputs"]["heartbeat"]["toggles"]
+    check(t2 == t1, "heartbeat toggled %d times in 0.6 s while health "
+          "fails" % (t2 - t1))
+    check(d.stop() == 0, "SIGTERM: exit code not 0")
+
+
+@case
 def test_heartbeat_toggles_and_relay_is_on(c):
     d, a = start(c, gpio_conf(c))
     g = a.gpio()

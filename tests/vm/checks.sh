@@ -652,10 +652,18 @@ missing_lines='"inputs": [
 held_lines='"inputs": [
 	{ "name": "door", "line": "spare", "role": "door" }
 ]'
+# Lines the chip does not have: by name, and by an offset past its 9.
+noname_lines='"inputs": [
+	{ "name": "door", "line": "nosuch", "role": "door" }
+]'
+nooffset_lines='"inputs": [
+	{ "name": "door", "line": 40, "role": "door" }
+]'
 
 check_bad_gpio() {
 	local holder
-	refuse busy-required "$CHIP" "$busy_lines" "$CHIP" busy
+	refuse busy-required "$CHIP" "$busy_lines" "$CHIP" \
+		"line $(offset busy) (\"busy\"): busy"
 	# A line another program holds (as libgpiod's gpioset does here).
 	gpioset --mode=signal "$CHIP" "$(offset spare)=0" &
 	holder=$!
@@ -670,6 +678,17 @@ check_bad_gpio() {
 	tolerate busy-optional "$CHIP" "$busy_lines" busy
 	refuse nochip-required gpiochip9 "$missing_lines" gpiochip9
 	tolerate nochip-optional gpiochip9 "$missing_lines" gpiochip9
+	# A line the chip does not have.  The offset case opens the chip by
+	# its path (/dev/gpiochipN): the error is about the line, so the
+	# chip was found.
+	refuse noline-name-required "$CHIP" "$noname_lines" "$CHIP" \
+		'line "nosuch": no such line'
+	tolerate noline-name-optional "$CHIP" "$noname_lines" \
+		'line .nosuch.: no such line'
+	refuse noline-offset-required "/dev/$CHIP" "$nooffset_lines" \
+		"$CHIP line 40: no such line"
+	tolerate noline-offset-optional "/dev/$CHIP" "$nooffset_lines" \
+		"line 40: no such line"
 }
 
 # The power schedule: a blank window around now turns the relay off.
@@ -702,10 +721,57 @@ check_power_schedule() {
 	stop
 }
 
+# The power schedule's timer switches the relay at a window's start: the
+# VM's clock is set to hh:00:45 and the window starts at hh:01, so the
+# relay must be on at start and off some 15 s later, without a reload.
+# The chip is opened by its path this time.
+check_power_boundary() {
+	local day off on
+	day=$(date -u +%Y-%m-%d)
+	if ! date -u -s "$day 12:00:45" >/dev/null 2>&1; then
+		fail power-boundary "cannot set the VM clock to 12:00:45"
+		return
+	fi
+	off=12:01
+	on=12:30
+	next_port
+	conf /tmp/boundary.json "/dev/$CHIP" true '"outputs": [
+		{ "name": "relay", "line": "relay", "role": "power_relay" }
+	], "power_schedule": [ { "off": "'"$off"'", "on": "'"$on"'" } ]'
+	if ! start boundary /tmp/boundary.json; then
+		fail power-boundary "tafeld (chip /dev/$CHIP) did not serve" \
+			"/health"
+		dlog
+		return
+	fi
+	if ! level_is relay 1 ||
+		! json_ok /health '.checks["gpio:outputs"][0].blank == false'
+	then
+		fail power-boundary "at $(date -u +%T), before the $off window:" \
+			"relay $(level relay), $(json_show /health \
+			'.checks["gpio:outputs"]')"
+		dlog
+		stop
+		return
+	fi
+	if until_ok 25 level_is relay 0 &&
+		json_ok /health '.checks["gpio:outputs"][0].blank == true'; then
+		pass power-boundary "relay on at start (chip /dev/$CHIP)," \
+			"off at $(date -u +%T) after the window began at $off"
+	else
+		fail power-boundary "at $(date -u +%T), window from $off:" \
+			"relay $(level relay), $(json_show /health \
+			'.checks["gpio:outputs"]')"
+		dlog
+	fi
+	stop
+}
+
 checks_main() {
 	check_chip || return
 	check_plain_daemon
 	check_gpio_daemon
 	check_bad_gpio
 	check_power_schedule
+	check_power_boundary
 }
