@@ -8,7 +8,9 @@
  * document never holds up a frame (issue 3; bench/parse).  The finished
  * document is swapped in and the next fetch scheduled.  A second timer
  * per feed fires when the freshest data it holds turns stale, so the
- * board changes to "---" on time without any new fetch.
+ * board changes to "---" on time without any new fetch; a situation or
+ * departure document as a whole turns stale stale_after_s after it was
+ * last fetched (a 304 included), as the board then shows "no data".
  *
  * The queue is there because curl hands over in one go as much of the
  * body as is ready (many pieces per socket event on a fast link, a
@@ -160,15 +162,21 @@ feed_any_fresh(const struct feed *f, int64_t now, int64_t *recheck)
 	size_t n;
 
 	/*
-	 * Car parks and travel times turn stale by their times; situations
-	 * and departures are shown by their own validity, never "stale".
+	 * Car parks and travel times turn stale by their times.  Situations
+	 * and departures are shown by their own validity, but only while the
+	 * document is: the board shows "no data" once the last good fetch
+	 * is older than stale_after (render_info_doc), and so does /health.
 	 */
 	if (f->doc.kind == INFO_KIND_PARK) {
 		n = f->doc.n;
 	} else if (f->doc.kind == INFO_KIND_TRAVEL) {
 		n = f->doc.ninfo;
 	} else {
-		*recheck = INT64_MAX;
+		if (now - f->fetched_wall_ms > stale_ms) {
+			*recheck = INT64_MAX; /* until the next fetch */
+			return 0;
+		}
+		*recheck = f->fetched_wall_ms + stale_ms + 1;
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -333,6 +333,8 @@ trun_on_guard(struct loop_timer *tm, void *arg)
 	fail_msg("the feed did not settle within 20 s (phase %d)", t->phase);
 }
 
+static int trun_stale_after_s; /* 0: 1800 */
+
 /* status.xml (and table.xml if written) from file:// URLs, until step. */
 static void
 trun_run(struct trun *t, const char *format, const char *doc, int table,
@@ -351,7 +353,8 @@ trun_run(struct trun *t, const char *format, const char *doc, int table,
 	t->cf.table_interval_s = table_interval_s;
 	t->cf.timeout_s = 30;
 	t->cf.max_bytes = 1 << 20;
-	t->cf.stale_after_s = 1800;
+	t->cf.stale_after_s =
+	    trun_stale_after_s > 0 ? trun_stale_after_s : 1800;
 	t->cf.allow_file = 1;
 	memset(&t->cfg, 0, sizeof(t->cfg));
 	t->cfg.feeds.v = &t->cf;
@@ -701,6 +704,74 @@ test_feed_travel_times_are_fresh_by_their_records(void **state)
 	assert_int_equal(st.stale, 1);
 }
 
+/*
+ * Situations and departures turn stale as a document: the board shows
+ * "no data" once the last good fetch is older than stale_after_s, and the
+ * feed's stale timer says so on time, with no new fetch.
+ */
+static int
+step_until_stale(struct trun *t, const struct feed_stats *st)
+{
+	if (t->phase == 0) {
+		if (st->fetches == 0 || st->last_ok_wall_ms == PARK_NO_TIME)
+			return 0;
+		assert_int_equal(st->stale, 0);
+		trun_next(t, st);
+		return 0;
+	}
+	if (!st->stale)
+		return 0;
+	/* Stale after stale_after_s (1 s) of the fetch, by the timer. */
+	assert_true(util_wall_ms() - st->last_ok_wall_ms > 1000);
+	assert_true(util_mono_ms() - t->phase_ms < 5000);
+	assert_int_equal(st->fetches, t->phase_fetches);
+	return 1;
+}
+
+static void
+stale_run(const char *format, const char *doc, int kind)
+{
+	struct trun t = { .dir = fixture_dir(), .step = step_until_stale };
+	struct feed_stats st;
+	struct park_rules ru;
+	const struct park_doc *d;
+
+	trun_stale_after_s = 1;
+	trun_run(&t, format, doc, 0, 3600);
+	trun_stale_after_s = 0;
+	d = feeds_doc(t.feeds, "dx", &ru);
+	assert_non_null(d);
+	assert_int_equal(d->kind, kind);
+	assert_int_equal(d->ninfo, 1);
+	/* The document is kept (last good data); only its state changed. */
+	feeds_stats(t.feeds, 0, util_wall_ms(), &st);
+	assert_int_equal(st.stale, 1);
+	assert_true(ru.fetched_ms + ru.stale_after_ms < util_wall_ms());
+	trun_free(&t);
+}
+
+static void
+test_feed_situations_and_departures_turn_stale_as_a_document(void **state)
+{
+	char board[512];
+	time_t at = time(NULL) + 3600;
+
+	(void)state;
+	stale_run("datex2-situation",
+	    "<d2LogicalModel xmlns=\"http://datex2.eu/schema/2/2_0\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+	    "<payloadPublication xsi:type=\"SituationPublication\">"
+	    "<situation id=\"S1\"><situationRecord xsi:type=\"Accident\" "
+	    "id=\"R1\" version=\"1\"/></situation>"
+	    "</payloadPublication></d2LogicalModel>",
+	    INFO_KIND_SITUATION);
+	snprintf(board, sizeof(board),
+	    "{\"stationboard\": [{\"stop\": {\"departureTimestamp\": %lld}, "
+	    "\"category\": \"IR\", \"number\": \"5\", \"to\": \"Bern\"}]}",
+	    (long long)at);
+	stale_run("stationboard", board, INFO_KIND_DEPARTURE);
+}
+
 int
 main(void)
 {
@@ -727,6 +798,8 @@ main(void)
 		cmocka_unit_test(test_feed_reload_keeps_the_table),
 		cmocka_unit_test(
 		    test_feed_travel_times_are_fresh_by_their_records),
+		cmocka_unit_test(
+		    test_feed_situations_and_departures_turn_stale_as_a_document),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
