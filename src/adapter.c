@@ -151,9 +151,40 @@ adapter_is_word(struct json_object *v, const char *word)
 }
 
 /*
+ * {"errors": [{"message": ...}, ...]} (transport.opendata.ch, JSON:API):
+ * the first message, or the errors value itself; null, false, [] and {}
+ * say "no error" (a stationboard sends "errors": [] beside its data).
+ */
+static int
+adapter_errors_list(struct json_object *root, struct json_object **what)
+{
+	struct json_object *errs, *m;
+
+	if (!json_object_object_get_ex(root, "errors", &errs) || errs == NULL)
+		return 0;
+	if ((json_object_is_type(errs, json_type_boolean) &&
+		!json_object_get_boolean(errs)) ||
+	    (json_object_is_type(errs, json_type_array) &&
+		json_object_array_length(errs) == 0) ||
+	    (json_object_is_type(errs, json_type_object) &&
+		json_object_object_length(errs) == 0))
+		return 0;
+	m = json_object_is_type(errs, json_type_array) ?
+	    json_object_array_get_idx(errs, 0) :
+	    errs;
+	if (json_object_is_type(m, json_type_object) &&
+	    json_object_object_get_ex(m, "message", &m))
+		*what = m;
+	else
+		*what = json_object_is_type(m, json_type_object) ? NULL : m;
+	return 1;
+}
+
+/*
  * Rule 13: API error objects, e.g. Opendatasoft's {"error_code": ...},
- * park-api-v3's {"error": {"code", "message"}} or {"status": "error"}.
- * A key whose value is null or false says "no error" and is ignored.
+ * park-api-v3's {"error": {"code", "message"}}, {"status": "error"} or
+ * {"errors": [{"message": ...}]}.  A key whose value is null or false
+ * (or, for errors, an empty list) says "no error" and is ignored.
  */
 static int
 adapter_error_object(struct json_object *root, char *err, size_t errlen)
@@ -182,6 +213,9 @@ adapter_error_object(struct json_object *root, char *err, size_t errlen)
 	    adapter_is_word(v, "error")) {
 		key = "status";
 		json_object_object_get_ex(root, "message", &m);
+	} else if (adapter_errors_list(root, &m)) {
+		key = "errors";
+		v = NULL;
 	}
 	if (key == NULL)
 		return 0;

@@ -21,7 +21,7 @@
  *      double, or a string of digits with an optional "-"); anything else
  *      ("X" for cancelled, null, 2.5) is no delay.
  * The API's error answer {"errors": [{"message": ...}]} is rejected as a
- * whole.
+ * whole, by adapter.c's check for API error objects (all JSON formats).
  */
 #include "adapters/common.h"
 
@@ -176,29 +176,6 @@ sb_entry(struct json_object *e, const struct adapter_ctx *c)
 	return 0;
 }
 
-/* {"errors": [{"message": "..."}]}: the API's answer to a bad request. */
-static int
-sb_errors(struct json_object *root, char *err, size_t errlen)
-{
-	struct json_object *errs = adapter_get(root, "errors"), *m;
-	char msg[96];
-
-	if (errs == NULL || json_object_is_type(errs, json_type_null) ||
-	    (json_object_is_type(errs, json_type_array) &&
-		json_object_array_length(errs) == 0))
-		return 0;
-	m = json_object_is_type(errs, json_type_array) ?
-	    json_object_array_get_idx(errs, 0) :
-	    errs;
-	m = json_object_is_type(m, json_type_object) ?
-	    adapter_get(m, "message") :
-	    m;
-	sb_text(m, msg, sizeof(msg));
-	snprintf(err, errlen, "API error object (errors%s%s)",
-	    msg[0] != '\0' ? ": " : "", msg);
-	return 1;
-}
-
 int
 adapter_stationboard(struct json_object *root, const struct adapter_opts *o,
     struct adapter_walk *w)
@@ -211,8 +188,6 @@ adapter_stationboard(struct json_object *root, const struct adapter_opts *o,
 		    "top level: expected object with stationboard[]");
 		return -1;
 	}
-	if (sb_errors(root, w->c.err, w->c.errlen))
-		return -1;
 	board = adapter_array(root, "stationboard");
 	if (board == NULL) {
 		snprintf(w->c.err, w->c.errlen,

@@ -218,6 +218,17 @@ test_adapter_parse_rejects_api_error_objects(void **state)
 		{ "pls-luzern",
 		    "{\"status\": \"fail\", \"data\": {\"parkings\": {}}}",
 		    "status \"fail\", not \"success\"" },
+		/* {"errors": [...]} in any JSON format, not only stationboard. */
+		{ "parkapi-v1",
+		    "{\"errors\": [{\"message\": \"no such city\"}], "
+		    "\"lots\": []}",
+		    "API error object (errors: no such city)" },
+		{ "geojson", "{\"errors\": [\"boom\", \"bang\"]}",
+		    "API error object (errors: boom)" },
+		{ "opendatasoft", "{\"errors\": {\"detail\": 1}}",
+		    "API error object (errors)" },
+		{ "datex2-light", "{\"errors\": [{\"code\": 7}]}",
+		    "API error object (errors)" },
 	};
 
 	(void)state;
@@ -238,6 +249,14 @@ test_adapter_parse_ignores_error_keys_that_say_none(void **state)
 	    NULL, &doc);
 	park_doc_fini(&doc);
 	parse_ok("parkapi-v1", "{\"error\": false, \"lots\": []}", NULL, &doc);
+	park_doc_fini(&doc);
+	parse_ok("parkapi-v1", "{\"errors\": [], \"lots\": []}", NULL, &doc);
+	park_doc_fini(&doc);
+	parse_ok("parkapi-v1", "{\"errors\": null, \"lots\": []}", NULL, &doc);
+	park_doc_fini(&doc);
+	parse_ok("parkapi-v1", "{\"errors\": false, \"lots\": []}", NULL, &doc);
+	park_doc_fini(&doc);
+	parse_ok("parkapi-v1", "{\"errors\": {}, \"lots\": []}", NULL, &doc);
 	park_doc_fini(&doc);
 }
 
