@@ -594,8 +594,14 @@ cab_on_read_done(void *arg, const char *path, long raw)
 
 	k->sensor_busy = 0;
 	if (k->cfg == NULL || k->cfg->brightness.mode != CFG_BRIGHT_SENSOR ||
-	    strcmp(path, k->sensor_file) != 0)
+	    k->sensor_file[0] == '\0')
 		return; /* read for a configuration that is gone */
+	if (strcmp(path, k->sensor_file) != 0) {
+		/* A reload changed the file meanwhile: read the new one. */
+		if (brightio_read(k->io, k->sensor_file) == 0)
+			k->sensor_busy = 1;
+		return;
+	}
 	bi.raw = raw;
 	if (raw < 0 && (k->sensor_raw >= 0 || k->sensor_raw == LONG_MIN))
 		log_warn("brightness: cannot read %s", path);
