@@ -1387,14 +1387,17 @@ cabinet_sim_unplug(
     struct cabinet *k, const char *name, char *err, size_t errlen)
 {
 	struct cab_input *in = cab_find_input(k, name);
+	struct gpio_line *line = in != NULL ? in->line : NULL;
 
 	if (k->backend != CFG_GPIO_SIM || !k->configured) {
 		snprintf(err, errlen, "gpio.backend is not \"sim\"");
 		return -1;
 	}
-	if (in == NULL || in->line == NULL || gpio_sim_unplug(in->line) != 0) {
-		snprintf(
-		    err, errlen, "no gpio input \"%.64s\" to unplug", name);
+	for (size_t i = 0; in == NULL && i < k->nout; i++)
+		if (strcmp(k->out[i].cfg.name, name) == 0)
+			line = k->out[i].line;
+	if (line == NULL || gpio_sim_unplug(line) != 0) {
+		snprintf(err, errlen, "no gpio line \"%.64s\" to unplug", name);
 		return -1;
 	}
 	log_info("gpio %s: simulated unplugging", name);

@@ -67,8 +67,9 @@ struct json_object *cabinet_brightness_json(const struct cabinet *k);
 int cabinet_sim_set(
     struct cabinet *k, const char *name, int level, char *err, size_t errlen);
 /*
- * Simulation backend: unplug input name's line, as when its chip is
- * removed (the line's fd breaks).  0, or -1 with err.
+ * Simulation backend: unplug the line of input or output name, as when
+ * its chip is removed (an input's fd breaks, an output cannot be set).
+ * 0, or -1 with err.
  */
 int cabinet_sim_unplug(
     struct cabinet *k, const char *name, char *err, size_t errlen);

@@ -182,6 +182,21 @@ output(struct fix *f, const char *name)
 	return val;
 }
 
+/* How often an output was toggled, from the API view. */
+static int
+output_toggles(struct fix *f, const char *name)
+{
+	struct json_object *g = cabinet_gpio_json(f->cab), *outs, *o, *v;
+	int n = -1;
+
+	if (json_object_object_get_ex(g, "outputs", &outs) &&
+	    json_object_object_get_ex(outs, name, &o) &&
+	    json_object_object_get_ex(o, "toggles", &v))
+		n = json_object_get_int(v);
+	json_object_put(g);
+	return n;
+}
+
 static void
 test_cabinet_contact_shows_preset_while_closed(void **state)
 {
@@ -291,6 +306,13 @@ test_cabinet_heartbeat_toggles_only_when_healthy(void **state)
 	cabinet_heartbeat(f->cab, 0);
 	assert_int_equal(output(f, "hb"), 1);
 	assert_int_equal(output(f, "relay"), 1);
+	assert_int_equal(output_toggles(f, "hb"), 3);
+	/* A line that cannot be set: no toggle is counted. */
+	assert_int_equal(cabinet_sim_unplug(f->cab, "hb", err, 256), 0);
+	cabinet_heartbeat(f->cab, 1);
+	cabinet_heartbeat(f->cab, 1);
+	assert_int_equal(output(f, "hb"), 1);
+	assert_int_equal(output_toggles(f, "hb"), 3);
 }
 
 static void
