@@ -154,7 +154,11 @@ struct adapter_reader *adapter_reader_new(void);
  * A reader for a's documents: JSON as above, or XML through libxml2's
  * push parser with no entity substitution, no DTD loading and no network;
  * a document with a DOCTYPE is rejected as a whole (it is where entity
- * tricks live).  finish_input gives the tree of either.
+ * tricks live), and so is one beyond the bounds of adapters/xml_scan.h
+ * (attributes per element, namespaces in scope, tag and comment sizes,
+ * encodings), checked before libxml2 sees the bytes.  UTF-8 and UTF-16
+ * (with a BOM or a declaration) are read.  finish_input gives the tree
+ * of either.
  */
 struct adapter_reader *adapter_reader_new_for(const struct adapter *a);
 int adapter_reader_finish_input(struct adapter_reader *r,
