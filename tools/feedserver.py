@@ -35,8 +35,8 @@ Endpoints
                      Simulated DATEX II 2.3 SituationPublication: an
                      accident on the A2 (high, active) during the first 6
                      minutes of every 10, a queue on the A14 (medium, by
-                     validity time) during the first 50 minutes of every
-                     hour, roadworks on the Seebrücke (low, yesterday to
+                     validity time) from minute 5 of every hour for 58
+                     minutes, roadworks on the Seebrücke (low, yesterday to
                      tomorrow), an event without validity (lowest) and a
                      suspended tunnel closure (never shown).
   GET  /stationboard A simulated transport.opendata.ch stationboard for
@@ -403,9 +403,12 @@ def situation_document(t):
             _validity("active", ts - ts % 600),
             ("A2", None, "Basel"), "    <accidentType>collision"
             "</accidentType>\n", ts - ts % 600))
+    # The queue's gap (minutes 3 and 4) falls while the accident shows:
+    # the ticker always has at least three items (tests rely on it).
+    q_start = hour + 300 if ts % 3600 >= 300 else hour - 3300
     parts.append(_situation(
         "DEMO-A14-STAU", "AbnormalTraffic", "medium",
-        _validity("definedByValidityTimeSpec", hour, hour + 3000),
+        _validity("definedByValidityTimeSpec", q_start, q_start + 3480),
         ("A14", None, "Zug"), "    <abnormalTrafficType>queuingTraffic"
         "</abnormalTrafficType>\n    <queueLength>2500</queueLength>\n",
         hour))
@@ -424,7 +427,8 @@ def situation_document(t):
         ("A2", "Sonnenbergtunnel", None),
         "    <roadOrCarriagewayOrLaneManagementType>roadClosed"
         "</roadOrCarriagewayOrLaneManagementType>\n", day))
-    return _datex23("SituationPublication", ts, "".join(parts)), hour
+    # Everything here changes on a minute boundary at most.
+    return _datex23("SituationPublication", ts, "".join(parts)), ts - ts % 60
 
 
 # Minute of the hour, category, number (or train number base: + 2 per
