@@ -495,18 +495,9 @@ cfg_gpio_backend_name(int backend)
 int
 cfg_parse_hhmm(const char *s)
 {
-	int h, m;
+	int minute;
 
-	if (strlen(s) != 5 || s[2] != ':')
-		return -1;
-	for (int i = 0; i < 5; i++)
-		if (i != 2 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	h = (s[0] - '0') * 10 + (s[1] - '0');
-	m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (h > 23 || m > 59)
-		return -1;
-	return h * 60 + m;
+	return brightness_parse_hhmm(s, &minute) == 0 ? minute : -1;
 }
 
 void

@@ -52,7 +52,6 @@
 
 #include "adapters/xml.h"
 #include "info.h"
-#include "log.h"
 #include "util.h"
 
 #define SIT_WORD_LEN    64
@@ -610,14 +609,7 @@ sit_collect(
 					free(v);
 					return -1;
 				}
-				if (cnt == cap) {
-					cap = cap ? cap * 2 : 16;
-					v = reallocarray(
-					    v, cap, sizeof(xmlNode *));
-					if (v == NULL)
-						log_fatal("out of memory");
-				}
-				v[cnt++] = n;
+				adapter_xml_push(&v, &cnt, &cap, n);
 			}
 		}
 		if (n->children != NULL && n->type == XML_ELEMENT_NODE) {

@@ -31,7 +31,6 @@
 #include "adapters/common.h"
 #include "adapters/xml.h"
 #include "info.h"
-#include "log.h"
 #include "park.h"
 
 #define RSS_TEXT_LEN  512
@@ -217,13 +216,7 @@ adapter_pls_rss(
 			    "more than %d car parks", PARK_MAX_ITEMS);
 			return -1;
 		}
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = reallocarray(v, cap, sizeof(xmlNode *));
-			if (v == NULL)
-				log_fatal("out of memory");
-		}
-		v[cnt++] = n;
+		adapter_xml_push(&v, &cnt, &cap, n);
 	}
 	adapter_walk_nodes(w, v, cnt, rss_item);
 	return 0;

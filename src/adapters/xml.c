@@ -269,16 +269,22 @@ adapter_xml_gather(xmlNode *from, const char *local, const char *type,
 			free(v);
 			return -1;
 		}
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = reallocarray(v, cap, sizeof(xmlNode *));
-			if (v == NULL)
-				log_fatal("out of memory");
-		}
-		v[cnt++] = n;
+		adapter_xml_push(&v, &cnt, &cap, n);
 	}
 	*out = v;
 	return (long)cnt;
+}
+
+void
+adapter_xml_push(xmlNode ***v, size_t *n, size_t *cap, xmlNode *x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = reallocarray(*v, *cap, sizeof(xmlNode *));
+		if (*v == NULL)
+			log_fatal("out of memory");
+	}
+	(*v)[(*n)++] = x;
 }
 
 long

@@ -124,6 +124,10 @@ int adapter_xml_lang_text(
 long adapter_xml_collect_type(struct _xmlNode *from, const char *type,
     const char *ns, size_t max, struct _xmlNode ***out);
 
+/* Append x to the malloc'd array *v of *n nodes (room for *cap). */
+void adapter_xml_push(
+    struct _xmlNode ***v, size_t *n, size_t *cap, struct _xmlNode *x);
+
 /* The document's root element, or NULL. */
 struct _xmlNode *adapter_xml_root(struct _xmlDoc *doc);
 
