@@ -47,19 +47,22 @@
 #define ADAPTER_RELEASE_DEPTH (2 * ADAPTER_MAX_DEPTH + 2)
 
 static const struct adapter adapter_table[] = {
-	{ "pls-luzern", adapter_pls_luzern, NULL },
-	{ "parkapi-v1", adapter_parkapi_v1, NULL },
-	{ "parkapi-v2", adapter_parkapi_v2, NULL },
-	{ "parkapi-v3", adapter_parkapi_v3, NULL },
-	{ "opendatasoft", adapter_opendatasoft, NULL },
-	{ "geojson", adapter_geojson, NULL },
-	{ "datex2-parking", NULL, adapter_datex2_parking },
-	{ "datex2-parking-table", NULL, adapter_datex2_parking_table },
-	{ "datex2-light", adapter_datex2_light, NULL },
-	{ "datex2-traveltime", NULL, adapter_datex2_traveltime },
-	{ "datex2-situation", NULL, adapter_datex2_situation },
-	{ "pls-rss", NULL, adapter_pls_rss },
-	{ "stationboard", adapter_stationboard, NULL },
+	{ "pls-luzern", adapter_pls_luzern, NULL, INFO_KIND_PARK },
+	{ "parkapi-v1", adapter_parkapi_v1, NULL, INFO_KIND_PARK },
+	{ "parkapi-v2", adapter_parkapi_v2, NULL, INFO_KIND_PARK },
+	{ "parkapi-v3", adapter_parkapi_v3, NULL, INFO_KIND_PARK },
+	{ "opendatasoft", adapter_opendatasoft, NULL, INFO_KIND_PARK },
+	{ "geojson", adapter_geojson, NULL, INFO_KIND_PARK },
+	{ "datex2-parking", NULL, adapter_datex2_parking, INFO_KIND_PARK },
+	{ "datex2-parking-table", NULL, adapter_datex2_parking_table,
+	    INFO_KIND_PARK },
+	{ "datex2-light", adapter_datex2_light, NULL, INFO_KIND_PARK },
+	{ "datex2-traveltime", NULL, adapter_datex2_traveltime,
+	    INFO_KIND_TRAVEL },
+	{ "datex2-situation", NULL, adapter_datex2_situation,
+	    INFO_KIND_SITUATION },
+	{ "pls-rss", NULL, adapter_pls_rss, INFO_KIND_PARK },
+	{ "stationboard", adapter_stationboard, NULL, INFO_KIND_DEPARTURE },
 };
 
 const char *const adapter_names[] = {

@@ -86,6 +86,7 @@ struct adapter {
 	    struct adapter_walk *w);
 	int (*start_xml)(struct _xmlDoc *doc, const struct adapter_opts *o,
 	    struct adapter_walk *w);
+	int kind; /* enum info_kind of its documents (layout checks) */
 };
 
 /*

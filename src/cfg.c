@@ -578,10 +578,13 @@ cfg_check_http(const struct cfg *c, const char *path, struct util_errs *errs)
 			    path, i, c->http.listen.v[i]);
 }
 
+/* The kind of records feed id holds, or -1 when there is no such feed. */
 static int
 cfg_feed_known(const char *id, void *arg)
 {
-	return cfg_feed_find(arg, id) != NULL;
+	const struct cfg_feed *f = cfg_feed_find(arg, id);
+
+	return f != NULL ? adapter_find(adapter_names[f->format])->kind : -1;
 }
 
 static void

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "info.h"
+
 static const char *const layout_types[] = { "text", "clock", "image", "park",
 	"park_list", "park_sum", "travel", "ticker", "departures", NULL };
 static const char *const layout_aligns[] = { "left", "center", "right", NULL };
@@ -561,19 +563,55 @@ layout_load(const char *path, const char *fonts_dir, struct util_errs *errs)
 	return l;
 }
 
+/* The enum info_kind a widget type shows, or -1 for none. */
+static int
+layout_widget_kind(int type)
+{
+	switch (type) {
+	case LAYOUT_WIDGET_PARK:
+	case LAYOUT_WIDGET_PARK_LIST:
+	case LAYOUT_WIDGET_PARK_SUM:
+		return INFO_KIND_PARK;
+	case LAYOUT_WIDGET_TRAVEL:
+		return INFO_KIND_TRAVEL;
+	case LAYOUT_WIDGET_TICKER:
+		return INFO_KIND_SITUATION;
+	case LAYOUT_WIDGET_DEPARTURES:
+		return INFO_KIND_DEPARTURE;
+	default:
+		return -1;
+	}
+}
+
 static void
 layout_feed_refs(const struct layout *l, const struct schema_array *ws,
     const char *path, int (*known)(const char *, void *), void *arg,
     struct util_errs *errs)
 {
+	static const char *const kinds[] = { "parking", "travel time",
+		"traffic situation", "departure" };
 	const struct layout_widget *w = ws->v;
+	int kind, want;
 
-	for (size_t k = 0; k < ws->n; k++)
-		if (w[k].feed[0] != '\0' && !known(w[k].feed, arg))
+	for (size_t k = 0; k < ws->n; k++) {
+		if (w[k].feed[0] == '\0')
+			continue;
+		kind = known(w[k].feed, arg);
+		if (kind < 0) {
 			util_errs_add(errs,
 			    "%s: %s.widgets[%zu].feed: no feed "
 			    "\"%s\" in the configuration",
 			    l->path, path, k, w[k].feed);
+			continue;
+		}
+		want = layout_widget_kind(w[k].type);
+		if (want >= 0 && kind != want && kind >= 0 && kind <= 3)
+			util_errs_add(errs,
+			    "%s: %s.widgets[%zu].feed: \"%s\" is a %s feed; "
+			    "this widget shows %s data",
+			    l->path, path, k, w[k].feed, kinds[kind],
+			    kinds[want]);
+	}
 }
 
 void

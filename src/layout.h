@@ -176,7 +176,11 @@ void layout_help(FILE *f);
  * run in the ticker instead of replacing the region. */
 int layout_region_has_ticker(const struct layout_region *r);
 
-/* Report widgets whose feed known() does not know. */
+/*
+ * Report widgets whose feed known() does not know (it returns -1), or
+ * whose feed holds records of another kind than the widget shows (it
+ * returns the feed's enum info_kind).
+ */
 void layout_check_feeds(const struct layout *l,
     int (*known)(const char *id, void *arg), void *arg, struct util_errs *errs);
 

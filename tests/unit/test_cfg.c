@@ -167,6 +167,32 @@ test_cfg_table_url_only_for_datex2_parking(void **state)
 }
 
 static void
+test_cfg_widget_feed_must_hold_its_kind(void **state)
+{
+	struct util_errs e;
+	struct cfg *c;
+
+	(void)state;
+	fixture_write(dir, "t.json",
+	    "{\"width\":64,\"height\":32,\"regions\":[{\"name\":"
+	    "\"a\",\"x\":0,\"y\":0,\"w\":64,\"h\":32,\"widgets\":["
+	    "{\"type\":\"travel\",\"feed\":\"p\",\"items\":[{\"id\":"
+	    "\"x\",\"label\":\"X\"}]},{\"type\":\"departures\","
+	    "\"feed\":\"s\"}]}]}");
+	c = load("{\"layout\":\"t.json\",\"display\":{\"width\":64,"
+		 "\"height\":32},\"feeds\":[{\"id\":\"p\",\"url\":"
+		 "\"http://x/\",\"format\":\"pls-luzern\"},{\"id\":\"s\","
+		 "\"url\":\"http://x/\",\"format\":\"stationboard\"}]}",
+	    &e);
+	fixture_dump(&e);
+	assert_null(c);
+	assert_int_equal(util_errs_count(&e), 1);
+	assert_true(fixture_has(&e,
+	    "t.json: regions[0].widgets[0].feed: \"p\" is a parking feed; "
+	    "this widget shows travel time data"));
+}
+
+static void
 test_cfg_missing_file(void **state)
 {
 	struct util_errs e;
@@ -205,6 +231,7 @@ main(void)
 		cmocka_unit_test(test_cfg_missing_layout_and_required_key),
 		cmocka_unit_test(test_cfg_missing_file),
 		cmocka_unit_test(test_cfg_table_url_only_for_datex2_parking),
+		cmocka_unit_test(test_cfg_widget_feed_must_hold_its_kind),
 		cmocka_unit_test(test_cfg_help_mentions_every_section),
 	};
 
