@@ -640,6 +640,13 @@ on_signal(int fd, uint32_t events, void *arg)
 			reload(a);
 			break;
 		case SIGUSR1:
+			/*
+			 * Asked before the first frame (the request can
+			 * come in the same loop turn as the first render
+			 * timer): draw it now, else the snapshot is blank.
+			 */
+			if (a->board.frames == 0)
+				on_render_timer(a->render_timer, a);
 			if (a->cfg->display.snapshot_file[0] != '\0')
 				util_strlcpy(path,
 				    a->cfg->display.snapshot_file,
