@@ -81,15 +81,6 @@ api_msg_json(const struct msg *m, int64_t now)
 	return o;
 }
 
-static void
-api_json(struct httpd_resp *resp, int status, struct json_object *o)
-{
-	httpd_text(resp, status, "application/json",
-	    json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
-
 /* Authorize: 0 and the caller's name, or -1 with resp filled. */
 static int
 api_auth(struct api *a, const struct httpd_req *req, struct httpd_resp *resp,
@@ -211,6 +202,19 @@ api_known_fields(
 	return 0;
 }
 
+struct json_object *
+api_read_object(const struct httpd_req *req, struct httpd_resp *resp,
+    const char *const *allowed)
+{
+	struct json_object *o = api_body(req, resp);
+
+	if (o != NULL && api_known_fields(o, allowed, resp) != 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 static int
 api_field_error(struct httpd_resp *resp, const char *field, const char *what)
 {
@@ -304,7 +308,7 @@ api_multi_error(struct httpd_resp *resp, const struct api_multi_error *e)
 	json_object_object_add(
 	    err, "message", json_object_new_string(e->message));
 	json_object_object_add(top, "error", err);
-	api_json(resp, 422, top);
+	httpd_json(resp, 422, top);
 }
 
 /* The store has the change on disk (or failed to write it). */
@@ -504,7 +508,7 @@ api_list(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, api_msg_json(&v[i], now));
 	json_object_object_add(top, "messages", arr);
-	api_json(resp, 200, top);
+	httpd_json(resp, 200, top);
 }
 
 static void
@@ -525,7 +529,7 @@ api_one(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 		return;
 	}
 	if (strcmp(req->method, "GET") == 0) {
-		api_json(resp, 200, api_msg_json(m, util_wall_ms()));
+		httpd_json(resp, 200, api_msg_json(m, util_wall_ms()));
 		return;
 	}
 	copy = *m;
@@ -609,7 +613,7 @@ api_validate(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	top = json_object_new_object();
 	json_object_object_add(top, "ok", json_object_new_boolean(1));
 	json_object_object_add(top, "pages", json_object_new_int(pages));
-	api_json(resp, 200, top);
+	httpd_json(resp, 200, top);
 out:
 	json_object_put(o);
 }

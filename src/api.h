@@ -53,6 +53,15 @@ struct httpd_resp;
 int api_authorize(struct api *a, const struct httpd_req *req,
     struct httpd_resp *resp, int write, char *who, size_t size);
 
+/*
+ * The request body as one strict JSON object (UTF-8, nothing after it)
+ * with no keys but those in allowed (NULL-terminated): the object (the
+ * caller puts it), or NULL with resp filled (400 badJson or badField).
+ */
+struct json_object;
+struct json_object *api_read_object(const struct httpd_req *req,
+    struct httpd_resp *resp, const char *const *allowed);
+
 /* Whether reading monitoring endpoints needs a token (health_public). */
 int api_read_allowed(const struct api *a, const char *authorization);
 

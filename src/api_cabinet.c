@@ -15,66 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "cabinet.h"
 #include "httpd.h"
 #include "log.h"
 #include "messages.h"
 #include "util.h"
 
-#define API_CABINET_DEPTH 4
-
 struct api_cabinet {
 	struct cabinet *cabinet;
 	struct messages *messages;
 };
-
-static void
-apc_json(struct httpd_resp *resp, int status, struct json_object *o)
-{
-	httpd_text(resp, status, "application/json",
-	    json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
-
-/* One strict JSON object with only the allowed keys; NULL, resp filled. */
-static struct json_object *
-apc_body(const struct httpd_req *req, struct httpd_resp *resp,
-    const char *const *allowed)
-{
-	struct json_tokener *tok = json_tokener_new_ex(API_CABINET_DEPTH);
-	struct json_object *o;
-	char msg[128];
-	size_t end;
-
-	json_tokener_set_flags(
-	    tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	o = memchr(req->body, '\0', req->body_len) != NULL ?
-	    NULL :
-	    json_tokener_parse_ex(tok, req->body, (int)req->body_len);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    req->body[end + strspn(req->body + end, " \t\r\n")] != '\0') {
-		json_object_put(o);
-		httpd_error(resp, 400, "badJson", "expected one JSON object");
-		return NULL;
-	}
-	json_object_object_foreach (o, key, val) {
-		size_t i;
-		(void)val;
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(key, allowed[i]) == 0)
-				break;
-		if (allowed[i] == NULL) {
-			snprintf(msg, sizeof(msg), "%.64s: unknown field", key);
-			httpd_error(resp, 400, "badField", msg);
-			json_object_put(o);
-			return NULL;
-		}
-	}
-	return o;
-}
 
 /* A required integer field in min..max; 0, or -1 with resp filled. */
 static int
@@ -117,7 +68,7 @@ apc_gpio_get(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 
 	if (messages_authorize(a->messages, req, resp, 0, NULL, 0) != 0)
 		return;
-	apc_json(resp, 200, cabinet_gpio_json(a->cabinet));
+	httpd_json(resp, 200, cabinet_gpio_json(a->cabinet));
 }
 
 static void
@@ -133,7 +84,7 @@ apc_gpio_sim(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	if (messages_authorize(a->messages, req, resp, 1, who, sizeof(who)) !=
 	    0)
 		return;
-	o = apc_body(req, resp, fields);
+	o = api_read_object(req, resp, fields);
 	if (o == NULL)
 		return;
 	if (!json_object_object_get_ex(o, "line", &v) ||
@@ -157,7 +108,7 @@ apc_gpio_sim(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	top = json_object_new_object();
 	json_object_object_add(top, "line", json_object_new_string(line));
 	json_object_object_add(top, "value", json_object_new_int((int)value));
-	apc_json(resp, 200, top);
+	httpd_json(resp, 200, top);
 out:
 	json_object_put(o);
 }
@@ -179,7 +130,7 @@ apc_bright(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 		cabinet_brightness_override(a->cabinet, -1, 0);
 		log_notice("audit: %s ended the brightness override", who);
 	} else if (strcmp(req->method, "PUT") == 0) {
-		o = apc_body(req, resp, fields);
+		o = api_read_object(req, resp, fields);
 		if (o == NULL)
 			return;
 		if (apc_int(o, "percent", 0, 100, &pct, resp) != 0 ||
@@ -194,7 +145,7 @@ apc_bright(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 		log_notice("audit: %s set brightness %lld %% for %lld s", who,
 		    pct, dur);
 	}
-	apc_json(resp, 200, cabinet_brightness_json(a->cabinet));
+	httpd_json(resp, 200, cabinet_brightness_json(a->cabinet));
 }
 
 struct api_cabinet *

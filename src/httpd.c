@@ -209,10 +209,16 @@ httpd_error(
 	json_object_object_add(e, "code", json_object_new_string(code));
 	json_object_object_add(e, "message", json_object_new_string(message));
 	json_object_object_add(top, "error", e);
+	httpd_json(resp, status, top);
+}
+
+void
+httpd_json(struct httpd_resp *resp, int status, struct json_object *o)
+{
 	httpd_text(resp, status, "application/json",
 	    json_object_to_json_string_ext(
-		top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(top);
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
 }
 
 const char *

@@ -88,6 +88,9 @@ void httpd_text(
     struct httpd_resp *resp, int status, const char *type, const char *text);
 void httpd_error(
     struct httpd_resp *resp, int status, const char *code, const char *message);
+/* Fill resp with o as compact JSON; o is taken (put). */
+struct json_object;
+void httpd_json(struct httpd_resp *resp, int status, struct json_object *o);
 
 /* Requests answered, by status class, for metrics. */
 struct httpd_stats {
