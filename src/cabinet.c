@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <json.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1285,75 +1284,44 @@ cabinet_checks(const struct cabinet *k, struct json_object *checks)
 	cab_add(checks, "brightness:level", c);
 }
 
-/* A growing text buffer. */
-struct cab_buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-cab_printf(struct cab_buf *b, const char *fmt, ...)
+void
+cabinet_metrics(const struct cabinet *k, struct util_buf *b)
 {
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 256);
-		b->p = realloc(b->p, b->cap);
-		if (b->p == NULL)
-			log_fatal("out of memory");
-	}
-}
-
-char *
-cabinet_metrics(const struct cabinet *k)
-{
-	struct cab_buf b = { NULL, 0, 1024 };
-
-	b.p = util_calloc(1, b.cap);
-	cab_printf(&b,
+	util_buf_printf(b,
 	    "# HELP tafel_brightness_percent Brightness the board is driven "
 	    "at.\n# TYPE tafel_brightness_percent gauge\n"
 	    "tafel_brightness_percent %d\n",
 	    cabinet_brightness_percent(k));
-	cab_printf(&b,
+	util_buf_printf(b,
 	    "# HELP tafel_board_blank 1 while the power schedule blanks the "
 	    "board.\n# TYPE tafel_board_blank gauge\ntafel_board_blank %d\n",
 	    k->blank);
 	if (!k->configured)
-		return b.p;
-	cab_printf(&b,
+		return;
+	util_buf_printf(b,
 	    "# HELP tafel_gpio_up 1 when every configured GPIO line is "
 	    "requested.\n# TYPE tafel_gpio_up gauge\ntafel_gpio_up %d\n",
 	    k->gpio_error[0] == '\0');
-	cab_printf(&b,
+	util_buf_printf(b,
 	    "# HELP tafel_gpio_input Logical value of a GPIO input (1 = "
 	    "active).\n# TYPE tafel_gpio_input gauge\n");
 	for (size_t i = 0; i < k->nin; i++)
 		if (k->in[i].line != NULL)
-			cab_printf(&b,
+			util_buf_printf(b,
 			    "tafel_gpio_input{name=\"%s\",role=\"%s\"} %d\n",
 			    k->in[i].cfg.name,
 			    cfg_input_role_name(k->in[i].cfg.role),
 			    k->in[i].value);
-	cab_printf(&b,
+	util_buf_printf(b,
 	    "# HELP tafel_gpio_output Logical value of a GPIO output.\n"
 	    "# TYPE tafel_gpio_output gauge\n");
 	for (size_t i = 0; i < k->nout; i++)
 		if (k->out[i].line != NULL)
-			cab_printf(&b,
+			util_buf_printf(b,
 			    "tafel_gpio_output{name=\"%s\",role=\"%s\"} %d\n",
 			    k->out[i].cfg.name,
 			    cfg_output_role_name(k->out[i].cfg.role),
 			    k->out[i].value);
-	return b.p;
 }
 
 /* --- API actions ---------------------------------------------------- */

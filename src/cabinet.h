@@ -52,8 +52,9 @@ void cabinet_heartbeat(struct cabinet *k, int healthy);
 int cabinet_level(const struct cabinet *k);
 /* Add the checks "gpio:inputs", "gpio:outputs", "brightness:level". */
 void cabinet_checks(const struct cabinet *k, struct json_object *checks);
-/* The Prometheus lines of the cabinet (brightness, lines, blank). */
-char *cabinet_metrics(const struct cabinet *k);
+/* Append the Prometheus lines of the cabinet (brightness, lines, blank). */
+struct util_buf;
+void cabinet_metrics(const struct cabinet *k, struct util_buf *out);
 int cabinet_brightness_percent(const struct cabinet *k);
 
 /* The API's views: GET /api/v1/gpio and GET /api/v1/brightness. */

@@ -11,7 +11,6 @@
 #include "health.h"
 
 #include <json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,33 +329,6 @@ health_get(const struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	resp->len = strlen(doc);
 }
 
-/* A growing text buffer for the metrics page. */
-struct health_buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void
-health_printf(struct health_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 256);
-		b->p = realloc(b->p, b->cap);
-		if (b->p == NULL)
-			abort();
-	}
-}
-
 /* A label value with \, " and newline escaped (exposition format). */
 static void
 health_label(const char *s, char *out, size_t size)
@@ -378,32 +350,32 @@ health_label(const char *s, char *out, size_t size)
 }
 
 static void
-health_histogram(struct health_buf *b, const char *name, const char *labels,
+health_histogram(struct util_buf *b, const char *name, const char *labels,
     const double *bounds, const uint64_t *le, size_t n, uint64_t count,
     double sum)
 {
 	const char *sep = labels[0] != '\0' ? "," : "";
 
 	for (size_t i = 0; i < n; i++)
-		health_printf(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name,
+		util_buf_printf(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name,
 		    labels, sep, bounds[i], (unsigned long long)le[i]);
-	health_printf(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
-	    (unsigned long long)count);
-	health_printf(b, "%s_sum%s%s%s %.6f\n", name, labels[0] ? "{" : "",
+	util_buf_printf(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels,
+	    sep, (unsigned long long)count);
+	util_buf_printf(b, "%s_sum%s%s%s %.6f\n", name, labels[0] ? "{" : "",
 	    labels, labels[0] ? "}" : "", sum);
-	health_printf(b, "%s_count%s%s%s %llu\n", name, labels[0] ? "{" : "",
+	util_buf_printf(b, "%s_count%s%s%s %llu\n", name, labels[0] ? "{" : "",
 	    labels, labels[0] ? "}" : "", (unsigned long long)count);
 }
 
 static void
-health_process(struct health_buf *b)
+health_process(struct util_buf *b)
 {
 	struct rusage ru;
 	long rss_pages = 0, page = sysconf(_SC_PAGESIZE);
 	FILE *f = fopen("/proc/self/statm", "r");
 
 	getrusage(RUSAGE_SELF, &ru);
-	health_printf(b,
+	util_buf_printf(b,
 	    "# HELP process_cpu_seconds_total User and system CPU time "
 	    "spent.\n# TYPE process_cpu_seconds_total counter\n"
 	    "process_cpu_seconds_total %.3f\n",
@@ -415,7 +387,7 @@ health_process(struct health_buf *b)
 			rss_pages = 0;
 		fclose(f);
 	}
-	health_printf(b,
+	util_buf_printf(b,
 	    "# HELP process_resident_memory_bytes Resident memory size.\n"
 	    "# TYPE process_resident_memory_bytes gauge\n"
 	    "process_resident_memory_bytes %ld\n",
@@ -425,54 +397,52 @@ health_process(struct health_buf *b)
 static char *
 health_metrics(const struct health_board *b, int64_t now, size_t *len)
 {
-	struct health_buf o = { NULL, 0, 0 };
+	struct util_buf o = { NULL, 0, 0 };
 	char lab[160], id[96];
 	size_t nc = 0;
 	const struct httpd_count *hc;
 
 	o.cap = 8192;
 	o.p = util_calloc(1, o.cap);
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_build_info The running tafeld.\n"
 	    "# TYPE tafel_build_info gauge\n"
 	    "tafel_build_info{version=\"%s\"} 1\n",
 	    b->version);
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_up 1 when health is pass or warn, 0 when it fails.\n"
 	    "# TYPE tafel_up gauge\ntafel_up %d\n",
 	    strcmp(health_status(b, now), "fail") != 0);
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_uptime_seconds Seconds since tafeld started.\n"
 	    "# TYPE tafel_uptime_seconds gauge\ntafel_uptime_seconds %.3f\n",
 	    (double)(now - b->started_wall_ms) / 1000.0);
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_frames_total Frames presented on the board.\n"
 	    "# TYPE tafel_frames_total counter\ntafel_frames_total %llu\n",
 	    (unsigned long long)b->frames);
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_frame_age_seconds Seconds since the board last "
 	    "changed.\n# TYPE tafel_frame_age_seconds gauge\n"
 	    "tafel_frame_age_seconds %.3f\n",
 	    b->last_change_wall_ms > 0 ?
 		(double)(now - b->last_change_wall_ms) / 1000.0 :
 		0.0);
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_board_stalled 1 when the board should animate but "
 	    "has not changed.\n# TYPE tafel_board_stalled gauge\n"
 	    "tafel_board_stalled %d\n",
 	    health_stalled(b, now));
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_render_seconds Time to draw and present a frame.\n"
 	    "# TYPE tafel_render_seconds histogram\n");
 	health_histogram(&o, "tafel_render_seconds", "", health_render_bounds,
 	    b->render_le, HEALTH_RENDER_BUCKETS, b->render_count,
 	    b->render_sum);
 	if (b->cabinet_metrics != NULL) {
-		char *cm = b->cabinet_metrics(b->ctx);
-		health_printf(&o, "%s", cm);
-		free(cm);
+		b->cabinet_metrics(b->ctx, &o);
 	} else {
-		health_printf(&o,
+		util_buf_printf(&o,
 		    "# HELP tafel_brightness_percent Brightness the board is "
 		    "driven at.\n# TYPE tafel_brightness_percent gauge\n"
 		    "tafel_brightness_percent 100\n");
@@ -483,12 +453,13 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 		size_t counts[4] = { 0, 0, 0, 0 };
 		if (b->message_counts != NULL)
 			b->message_counts(b->ctx, counts);
-		health_printf(&o,
+		util_buf_printf(&o,
 		    "# HELP tafel_messages Operator messages active, by "
 		    "source.\n# TYPE tafel_messages gauge\n");
 		for (size_t i = 0; i < 4; i++)
-			health_printf(&o, "tafel_messages{source=\"%s\"} %zu\n",
-			    src[i], counts[i]);
+			util_buf_printf(&o,
+			    "tafel_messages{source=\"%s\"} %zu\n", src[i],
+			    counts[i]);
 	}
 
 	if (b->feeds != NULL && feeds_count(b->feeds) > 0) {
@@ -510,26 +481,26 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 			"---.\n# TYPE tafel_feed_items_nodata gauge\n",
 		};
 		for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++) {
-			health_printf(&o, "%s", heads[k]);
+			util_buf_printf(&o, "%s", heads[k]);
 			for (size_t i = 0; i < feeds_count(b->feeds); i++) {
 				struct feed_stats s;
 				feeds_stats(b->feeds, i, now, &s);
 				health_label(s.id, id, sizeof(id));
 				switch (k) {
 				case 0:
-					health_printf(&o,
+					util_buf_printf(&o,
 					    "tafel_feed_fetches_total{feed=\"%s\"}"
 					    " %llu\n",
 					    id, (unsigned long long)s.fetches);
 					break;
 				case 1:
-					health_printf(&o,
+					util_buf_printf(&o,
 					    "tafel_feed_errors_total{feed=\"%s\"}"
 					    " %llu\n",
 					    id, (unsigned long long)s.failures);
 					break;
 				case 2:
-					health_printf(&o,
+					util_buf_printf(&o,
 					    "tafel_feed_not_modified_total{feed="
 					    "\"%s\"} %llu\n",
 					    id,
@@ -537,7 +508,7 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 					break;
 				case 3:
 					if (s.doc_newest_ms != PARK_NO_TIME)
-						health_printf(&o,
+						util_buf_printf(&o,
 						    "tafel_feed_age_seconds{feed="
 						    "\"%s\"} %.3f\n",
 						    id,
@@ -546,17 +517,17 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 							1000.0);
 					break;
 				case 4:
-					health_printf(&o,
+					util_buf_printf(&o,
 					    "tafel_feed_stale{feed=\"%s\"} %d\n",
 					    id, s.stale);
 					break;
 				case 5:
-					health_printf(&o,
+					util_buf_printf(&o,
 					    "tafel_feed_items{feed=\"%s\"} %zu\n",
 					    id, s.items);
 					break;
 				default:
-					health_printf(&o,
+					util_buf_printf(&o,
 					    "tafel_feed_items_nodata{feed=\"%s\"}"
 					    " %zu\n",
 					    id, s.items_nodata);
@@ -564,7 +535,7 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 				}
 			}
 		}
-		health_printf(&o,
+		util_buf_printf(&o,
 		    "# HELP tafel_feed_fetch_seconds Time a fetch took.\n"
 		    "# TYPE tafel_feed_fetch_seconds histogram\n");
 		for (size_t i = 0; i < feeds_count(b->feeds); i++) {
@@ -579,12 +550,12 @@ health_metrics(const struct health_board *b, int64_t now, size_t *len)
 		}
 	}
 	hc = b->httpd != NULL ? httpd_counts(b->httpd, &nc) : NULL;
-	health_printf(&o,
+	util_buf_printf(&o,
 	    "# HELP tafel_http_requests_total HTTP requests answered.\n"
 	    "# TYPE tafel_http_requests_total counter\n");
 	for (size_t i = 0; i < nc; i++) {
 		health_label(hc[i].route, id, sizeof(id));
-		health_printf(&o,
+		util_buf_printf(&o,
 		    "tafel_http_requests_total{route=\"%s\",status=\"%d\"} "
 		    "%llu\n",
 		    id, hc[i].status, (unsigned long long)hc[i].n);

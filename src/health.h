@@ -17,6 +17,7 @@
 struct httpd;
 struct feeds;
 struct json_object;
+struct util_buf;
 
 #define HEALTH_RENDER_BUCKETS 8
 
@@ -57,11 +58,11 @@ struct health_board {
 	/*
 	 * The cabinet (GPIO lines, brightness): 1 when it warns, its checks
 	 * ("gpio:inputs", "gpio:outputs", "brightness:level") and its metrics
-	 * lines (caller frees).  NULL: placeholders say nothing is set up.
+	 * lines (appended to out).  NULL: placeholders say nothing is set up.
 	 */
 	int (*cabinet_level)(void *ctx);
 	void (*cabinet_checks)(void *ctx, struct json_object *checks);
-	char *(*cabinet_metrics)(void *ctx);
+	void (*cabinet_metrics)(void *ctx, struct util_buf *out);
 	/* What covers the layout now: "blank", "test_pattern" or NULL. */
 	const char *(*cover)(void *ctx);
 	/* Pixels of the frame on the board now (caller frees). */

@@ -421,13 +421,13 @@ board_cabinet_checks(void *ctx, struct json_object *checks)
 		cabinet_checks(a->cabinet, checks);
 }
 
-static char *
-board_cabinet_metrics(void *ctx)
+static void
+board_cabinet_metrics(void *ctx, struct util_buf *out)
 {
 	struct app *a = ctx;
 
-	return a->cabinet != NULL ? cabinet_metrics(a->cabinet) :
-				    util_strdup("");
+	if (a->cabinet != NULL)
+		cabinet_metrics(a->cabinet, out);
 }
 
 static const char *

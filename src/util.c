@@ -346,3 +346,31 @@ util_strdup(const char *s)
 		log_fatal("out of memory");
 	return p;
 }
+
+void
+util_buf_printf(struct util_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->cap == 0) {
+		b->cap = 1024;
+		b->p = util_calloc(1, b->cap);
+		b->len = 0;
+	}
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return; /* an encoding error: nothing added */
+		if ((size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap * 2 + (size_t)n;
+		b->p = realloc(b->p, b->cap);
+		if (b->p == NULL)
+			log_fatal("out of memory");
+	}
+}

@@ -61,6 +61,17 @@ void util_dirname(const char *path, char *dir, size_t size);
 /* Join dir and rel unless rel is absolute. 0, or -1 when too long. */
 int util_path_join(char *out, size_t size, const char *dir, const char *rel);
 
+/*
+ * A growing text buffer: start with { NULL, 0, 0 }; after the first print
+ * p holds len bytes and a NUL; the caller frees p.
+ */
+struct util_buf {
+	char *p;
+	size_t len, cap;
+};
+void util_buf_printf(struct util_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 void *util_calloc(size_t n, size_t size); /* log_fatal on out of memory */
 char *util_strdup(const char *s);
 

@@ -177,10 +177,34 @@ test_util_errs_count_beyond_capacity(void **state)
 	free(e);
 }
 
+static void
+test_util_buf_printf_grows_and_stays_terminated(void **state)
+{
+	struct util_buf b = { NULL, 0, 0 };
+	char big[3000];
+
+	(void)state;
+	util_buf_printf(&b, "%s=%d\n", "a", 1);
+	assert_non_null(b.p);
+	assert_string_equal(b.p, "a=1\n");
+	assert_int_equal(b.len, 4);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	util_buf_printf(&b, "%s", big); /* past the first 1024 bytes */
+	assert_int_equal(b.len, 4 + sizeof(big) - 1);
+	assert_true(b.cap > b.len);
+	assert_int_equal(b.p[b.len], '\0');
+	assert_memory_equal(b.p, "a=1\nxxx", 7);
+	assert_int_equal(b.p[b.len - 1], 'x');
+	free(b.p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_util_buf_printf_grows_and_stays_terminated),
 		cmocka_unit_test(test_util_iso8601_zulu_and_offsets),
 		cmocka_unit_test(test_util_iso8601_fractions_of_any_length),
 		cmocka_unit_test(test_util_iso8601_local_time_uses_tz),
