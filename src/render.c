@@ -965,6 +965,7 @@ struct render_tick {
 	const char *text;
 	uint32_t color;
 	const char *value; /* severity, or "message" */
+	int width;         /* of text in the ticker's font, measured once */
 };
 
 #define RENDER_TICKS_MAX 128
@@ -1022,6 +1023,14 @@ render_situation_next(const struct info_item *it, int64_t now)
 	return next;
 }
 
+static struct render_tick
+render_tick_message(
+    const struct layout_widget *w, const struct render_ticker_msg *m)
+{
+	return (struct render_tick){ m->text, w->severity_colors.message,
+		"message", 0 };
+}
+
 /*
  * The ticker's items in order.  Operator messages of the region's zone
  * at or above first_priority come first (highest priority first); then
@@ -1049,21 +1058,17 @@ render_ticks(struct render_pass *p, const struct layout_widget *w,
 		render_tick_base = NULL;
 	}
 	for (; m < nmsgs && msgs[m].priority >= w->first_priority; m++)
-		out[n++] = (struct render_tick){ msgs[m].text,
-			w->severity_colors.message, "message" };
+		out[n++] = render_tick_message(w, &msgs[m]);
 	for (size_t i = 0; i < nsit; i++) {
 		const struct info_item *it = &d->info[idx[i]];
 		out[n++] = (struct render_tick){ it->text,
-			render_severity_color(w, it->severity), it->severity };
-		if (m < nmsgs) {
-			out[n++] = (struct render_tick){ msgs[m].text,
-				w->severity_colors.message, "message" };
-			m++;
-		}
+			render_severity_color(w, it->severity), it->severity,
+			0 };
+		if (m < nmsgs)
+			out[n++] = render_tick_message(w, &msgs[m++]);
 	}
 	for (; m < nmsgs; m++)
-		out[n++] = (struct render_tick){ msgs[m].text,
-			w->severity_colors.message, "message" };
+		out[n++] = render_tick_message(w, &msgs[m]);
 	return n;
 }
 
@@ -1114,8 +1119,11 @@ render_ticker(struct render_pass *p, const struct layout_widget *w, int x,
 						y + (wh - (asc - desc)) / 2;
 	sepw = render_text_width(p->r, w->font, w->separator);
 	block = sepw + w->scroll_gap;
-	for (size_t i = 0; i < n; i++)
-		content += render_text_width(p->r, w->font, ticks[i].text);
+	for (size_t i = 0; i < n; i++) {
+		ticks[i].width =
+		    render_text_width(p->r, w->font, ticks[i].text);
+		content += ticks[i].width;
+	}
 	period = content + (int64_t)block * (int64_t)n;
 	if (content + (int64_t)block * (int64_t)(n - 1) <= ww) {
 		/* Everything fits: the items stand still, left to right. */
@@ -1123,7 +1131,7 @@ render_ticker(struct render_pass *p, const struct layout_widget *w, int x,
 		for (size_t i = 0; i < n; i++) {
 			render_string(
 			    p, font, ticks[i].color, ticks[i].text, cx, ty);
-			cx += render_text_width(p->r, w->font, ticks[i].text);
+			cx += ticks[i].width;
 			if (i + 1 < n)
 				render_string(p, font, w->color, w->separator,
 				    cx + (block - sepw) / 2, ty);
@@ -1142,8 +1150,7 @@ render_ticker(struct render_pass *p, const struct layout_widget *w, int x,
 		for (int64_t cx0 = start; cx0 < x + ww; cx0 += period) {
 			int64_t cx = cx0;
 			for (size_t i = 0; i < n && cx < x + ww; i++) {
-				int iw = render_text_width(
-				    p->r, w->font, ticks[i].text);
+				int iw = ticks[i].width;
 				if (cx + iw > x)
 					render_string(p, font, ticks[i].color,
 					    ticks[i].text, (int)cx, ty);
